@@ -1,0 +1,20 @@
+/**
+ * The test setup every package shares: workspace packages resolve to their TypeScript sources (the
+ * `@kubestats/source` export condition), so tests and typechecks need no prior build.
+ */
+import { defaultServerConditions } from 'vite';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+const conditions = ['@kubestats/source', ...defaultServerConditions];
+
+export function packageTestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
+  return defineConfig({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['@kubestats/source'] } },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+      reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
+      ...overrides,
+    },
+  });
+}
