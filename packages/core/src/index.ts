@@ -105,5 +105,6 @@ export {
   type MetricType,
   type MetricValue,
 } from './metric-set.js';
+export { countPoints } from './batch-points.js';
 export { resolvePluginConfig, type ResolvedPluginConfig } from './plugin-config.js';
 export { expandEnvironment, parsePluginUri, type ParsePluginUriResult, type PluginUri } from './plugin-uri.js';
