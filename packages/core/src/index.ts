@@ -106,5 +106,6 @@ export {
   type MetricValue,
 } from './metric-set.js';
 export { countPoints } from './batch-points.js';
+export { rateWindowMsOf, withRateWindowMs } from './rate-window.js';
 export { resolvePluginConfig, type ResolvedPluginConfig } from './plugin-config.js';
 export { expandEnvironment, parsePluginUri, type ParsePluginUriResult, type PluginUri } from './plugin-uri.js';
