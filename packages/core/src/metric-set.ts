@@ -50,6 +50,8 @@ export interface MetricSet {
   readonly scrapeTimeMs: number;
   /** Runtime id of the container behind the set (`containerd://…`, docker id, cgroup path), when known. */
   readonly containerId?: string;
+  /** The interval the set's rates cover (set by the rate processor; the Metrics API reports it as `window`). */
+  readonly rateWindowMs?: number;
 }
 
 export interface DataBatch {
