@@ -1,0 +1,186 @@
+/**
+ * The rate processor: turns every cumulative counter of core's `rateDefinitions` into its rate, keeping the
+ * previous sample of each series (set key + metric [+ labels such as `resource_id`]) across cycles, so a series
+ * missing from one batch or a flipped duplicate never blanks a rate (Heapster compared with the previous batch only).
+ */
+import {
+  abortReason,
+  EntityTypes,
+  entityTypeOfKey,
+  rateDefinitions,
+  withChanges,
+  withRateWindowMs,
+  type DataBatch,
+  type DiagnosticInput,
+  type DiagnosticReason,
+  type LabeledMetric,
+  type MetricDescriptor,
+  type MetricSet,
+  type MetricValue,
+  type ProcessResult,
+  type Processor,
+} from '@kubestats/core';
+import { evaluateSample, type CounterSample, type RateOptions } from './counter-rate.js';
+
+export interface RateProcessorOptions {
+  /** A series unseen for this many consecutive cycles loses its state (`series-evicted`). */
+  readonly maxUnseenCycles: number;
+  /** A first sample of a pod or container that started at most this long ago gets a rate from its start. */
+  readonly freshContainerWindowMs: number;
+  /** Start-time moves smaller than this are jitter, not restarts. */
+  readonly startTimeToleranceMs: number;
+}
+
+interface SeriesState {
+  readonly setKey: string;
+  readonly metricName: string;
+  sample: CounterSample;
+  lastSeenCycle: number;
+}
+
+/** Collects diagnostics per (key, reason), so a set with nine first samples yields one line naming all nine. */
+class DiagnosticCollector {
+  readonly #byKey = new Map<string, Map<DiagnosticReason, string[]>>();
+
+  add(key: string, reason: DiagnosticReason, detail: string): void {
+    let reasons = this.#byKey.get(key);
+    if (!reasons) {
+      reasons = new Map();
+      this.#byKey.set(key, reasons);
+    }
+    const details = reasons.get(reason) ?? [];
+    details.push(detail);
+    reasons.set(reason, details);
+  }
+
+  toList(): DiagnosticInput[] {
+    const out: DiagnosticInput[] = [];
+    for (const [key, reasons] of this.#byKey) {
+      for (const [reason, details] of reasons) out.push({ key, stage: 'rate', reason, detail: details.join('; ') });
+    }
+    return out;
+  }
+}
+
+function seriesId(setKey: string, metricName: string, labels?: Readonly<Record<string, string>>): string {
+  const labelPart = labels ? Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+  return JSON.stringify([setKey, metricName, labelPart]);
+}
+
+function seriesName(metricName: string, labels?: Readonly<Record<string, string>>): string {
+  if (!labels || Object.keys(labels).length === 0) return metricName;
+  const inner = Object.entries(labels)
+    .map(([name, value]) => `${name}=${value}`)
+    .sort()
+    .join(',');
+  return `${metricName}{${inner}}`;
+}
+
+function rawValue(value: MetricValue): bigint | number {
+  return value.value;
+}
+
+export class RateProcessor implements Processor {
+  readonly name = 'processor/rate';
+  readonly #options: RateProcessorOptions;
+  readonly #series = new Map<string, SeriesState>();
+  #cycle = 0;
+
+  constructor(options: RateProcessorOptions) {
+    this.#options = options;
+  }
+
+  /** Number of series with state, for tests and self-metrics. */
+  get seriesCount(): number {
+    return this.#series.size;
+  }
+
+  process(batch: DataBatch, signal: AbortSignal): Promise<ProcessResult> {
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    this.#cycle += 1;
+    const diagnostics = new DiagnosticCollector();
+    const metricSets = new Map<string, MetricSet>();
+    for (const [key, set] of batch.metricSets) {
+      metricSets.set(key, this.#processSet(set, batch.timestampMs, diagnostics));
+    }
+    this.#evict(diagnostics);
+    return Promise.resolve({ batch: { timestampMs: batch.timestampMs, metricSets }, failures: [], diagnostics: diagnostics.toList() });
+  }
+
+  #processSet(set: MetricSet, batchTimestampMs: number, diagnostics: DiagnosticCollector): MetricSet {
+    const entityType = entityTypeOfKey(set.key);
+    const rateOptions: RateOptions = {
+      freshWindowMs: this.#options.freshContainerWindowMs,
+      freshAllowed: entityType === EntityTypes.pod || entityType === EntityTypes.podContainer,
+      startTimeToleranceMs: this.#options.startTimeToleranceMs,
+    };
+    const sampleTimeMs = set.scrapeTimeMs > 0 ? set.scrapeTimeMs : batchTimestampMs;
+    const rates = new Map<string, MetricValue>();
+    const labeledRates: LabeledMetric[] = [];
+    let windowMs: number | undefined;
+    let cpuWindowMs: number | undefined;
+
+    const handle = (input: MetricDescriptor, output: MetricDescriptor, value: MetricValue, labels?: Readonly<Record<string, string>>): MetricValue | undefined => {
+      const id = seriesId(set.key, input.name, labels);
+      const state = this.#series.get(id);
+      const current: CounterSample = { value: rawValue(value), scrapeTimeMs: sampleTimeMs, startTimeMs: set.collectionStartTimeMs };
+      const outcome = evaluateSample(state?.sample, current, output, rateOptions);
+      if (state) {
+        state.lastSeenCycle = this.#cycle;
+        if (outcome.store) state.sample = current;
+      } else if (outcome.store) {
+        this.#series.set(id, { setKey: set.key, metricName: input.name, sample: current, lastSeenCycle: this.#cycle });
+      }
+      const name = seriesName(input.name, labels);
+      if (outcome.kind === 'skip') {
+        diagnostics.add(set.key, outcome.reason, `${name}: ${outcome.detail}`);
+        return undefined;
+      }
+      if (outcome.restart) diagnostics.add(set.key, outcome.restart.reason, `${name}: ${outcome.restart.detail}`);
+      windowMs ??= outcome.windowMs;
+      if (output.unit === 'millicores') cpuWindowMs = outcome.windowMs;
+      return outcome.value;
+    };
+
+    for (const { input, output } of rateDefinitions) {
+      if (input.labeled) {
+        for (const metric of set.labeledMetrics) {
+          if (metric.name !== input.name) continue;
+          const rate = handle(input, output, metric.value, metric.labels);
+          if (rate) labeledRates.push({ name: output.name, labels: metric.labels, value: rate });
+        }
+      } else {
+        const value = set.metricValues.get(input.name);
+        if (value === undefined) continue;
+        const rate = handle(input, output, value);
+        if (rate) rates.set(output.name, rate);
+      }
+    }
+    if (rates.size === 0 && labeledRates.length === 0) return set;
+
+    const metricValues = new Map(set.metricValues);
+    for (const [name, value] of rates) metricValues.set(name, value);
+    const replaced = new Set(labeledRates.map((metric) => seriesId(set.key, metric.name, metric.labels)));
+    const labeledMetrics = [
+      ...set.labeledMetrics.filter((metric) => !replaced.has(seriesId(set.key, metric.name, metric.labels))),
+      ...labeledRates,
+    ];
+    const changed = withChanges(set, { metricValues, labeledMetrics });
+    const coveredMs = cpuWindowMs ?? windowMs;
+    return coveredMs === undefined ? changed : withRateWindowMs(changed, coveredMs);
+  }
+
+  #evict(diagnostics: DiagnosticCollector): void {
+    const evictedByKey = new Map<string, string[]>();
+    for (const [id, state] of this.#series) {
+      if (this.#cycle - state.lastSeenCycle < this.#options.maxUnseenCycles) continue;
+      this.#series.delete(id);
+      const names = evictedByKey.get(state.setKey) ?? [];
+      names.push(state.metricName);
+      evictedByKey.set(state.setKey, names);
+    }
+    for (const [key, names] of evictedByKey) {
+      diagnostics.add(key, 'series-evicted', `unseen for ${this.#options.maxUnseenCycles} cycles: ${[...new Set(names)].join(', ')}`);
+    }
+  }
+}
