@@ -1,0 +1,139 @@
+import { LabelKeys, Metrics, podContainerKey, podKey, staticClusterMetadata, type PodInfo } from '@kubestats/core';
+import { buildBatch, factoryContract, nodeSet, podContainerSet, podSet, processorContract } from '@kubestats/testing';
+import { describe, expect, it } from 'vitest';
+import { LabelCopier } from './label-copier.js';
+import { NamespaceEnricher } from './namespace-enricher.js';
+import { namespaceEnricherFactory } from './namespace-enricher-factory.js';
+import { NodeAutoscalingEnricher } from './node-autoscaling-enricher.js';
+import { nodeAutoscalingEnricherFactory } from './node-autoscaling-enricher-factory.js';
+import { PodEnricher } from './pod-enricher.js';
+import { podEnricherFactory } from './pod-enricher-factory.js';
+
+const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const signal = new AbortController().signal;
+const copier = new LabelCopier({ separator: ',', ignoredLabels: [], storedLabels: [] });
+
+const pod: PodInfo = {
+  namespace: 'prod',
+  name: 'web-1',
+  uid: 'uid-1',
+  nodeName: 'node-1',
+  labels: { app: 'web' },
+  phase: 'Running',
+  startTimeMs: t0 - 60_000,
+  creationTimeMs: t0 - 70_000,
+  containers: [{ name: 'web', image: 'web:1', requests: { cpu: 100 }, limits: {}, restartCount: 2, containerId: undefined }],
+};
+const metadata = staticClusterMetadata({
+  pods: [pod],
+  namespaces: [{ name: 'prod', uid: 'ns-uid', labels: {} }],
+  nodes: [
+    {
+      name: 'node-1',
+      uid: 'n1',
+      labels: { zone: 'a' },
+      annotations: {},
+      addresses: [],
+      kubeletPort: 10250,
+      ready: true,
+      unschedulable: false,
+      providerId: '',
+      capacity: { cpu: 2000, memory: 1000 },
+      allocatable: { cpu: 1000, memory: 500 },
+      creationTimeMs: 0,
+    },
+  ],
+});
+
+const sampleInput = () =>
+  buildBatch(t0, [
+    podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: { 'network/rx_rate': 1 } }),
+    podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'web', scrapeMs: t0, metrics: { 'cpu/usage_rate': 5n } }),
+    podContainerSet({ namespace: 'prod', pod: 'ghost', container: 'x', scrapeMs: t0, metrics: { 'cpu/usage_rate': 5n } }),
+    nodeSet({ node: 'node-1', scrapeMs: t0, metrics: { 'cpu/usage_rate': 500n, 'memory/usage': 100n } }),
+  ]);
+
+factoryContract(podEnricherFactory);
+factoryContract(namespaceEnricherFactory);
+factoryContract(nodeAutoscalingEnricherFactory);
+processorContract({ name: 'pod_enricher', create: () => new PodEnricher(metadata, copier), input: sampleInput });
+processorContract({ name: 'namespace_enricher', create: () => new NamespaceEnricher(metadata), input: sampleInput });
+processorContract({ name: 'node_autoscaling_enricher', create: () => new NodeAutoscalingEnricher(metadata, copier), input: sampleInput });
+
+describe('LabelCopier', () => {
+  it('joins sorted key:value pairs with the separator, leaving out ignored labels', () => {
+    const labels = new LabelCopier({ separator: ';', ignoredLabels: ['hash'], storedLabels: [] }).labelsFor({ b: '2', a: '1', hash: 'x' });
+    expect(labels).toEqual({ [LabelKeys.labels]: 'a:1;b:2' });
+  });
+
+  it('stores chosen labels under their own or a new key, only when present', () => {
+    const labels = new LabelCopier({ separator: ',', ignoredLabels: [], storedLabels: ['app', 'team=owner', 'absent'] }).labelsFor({
+      app: 'web',
+      owner: 'core',
+    });
+    expect(labels).toEqual({ [LabelKeys.labels]: 'app:web,owner:core', app: 'web', team: 'core' });
+  });
+
+  it('always sets the labels label, empty without labels', () => {
+    expect(copier.labelsFor({})).toEqual({ [LabelKeys.labels]: '' });
+  });
+});
+
+describe('without cluster metadata', () => {
+  it('every enricher passes sets through and records missing-metadata naming the cause', async () => {
+    const input = sampleInput();
+    for (const processor of [new PodEnricher(undefined, copier), new NamespaceEnricher(undefined), new NodeAutoscalingEnricher(undefined, copier)]) {
+      const result = await processor.process(input, signal);
+      expect(result.diagnostics.length).toBeGreaterThan(0);
+      for (const diagnostic of result.diagnostics) {
+        expect(diagnostic.reason).toBe('missing-metadata');
+        expect(diagnostic.detail).toContain('no cluster metadata configured');
+      }
+      for (const [key, set] of input.metricSets) expect(result.batch.metricSets.get(key)).toBe(set);
+    }
+  });
+
+  it('says when the cache has not synced yet', async () => {
+    const unsynced = { ...metadata, isSynced: () => false, getPod: () => undefined };
+    const result = await new PodEnricher(unsynced, copier).process(sampleInput(), signal);
+    expect(result.diagnostics[0]?.detail).toContain('initial sync');
+  });
+});
+
+describe('PodEnricher', () => {
+  it('rejects promptly when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('deadline'));
+    await expect(new PodEnricher(metadata, copier).process(sampleInput(), controller.signal)).rejects.toThrow('deadline');
+  });
+
+  it('fills the container from its spec and status, and the pod from the pod', async () => {
+    const result = await new PodEnricher(metadata, copier).process(sampleInput(), signal);
+    const container = result.batch.metricSets.get(podContainerKey('prod', 'web-1', 'web'))!;
+    expect(container.metricValues.get(Metrics.cpuRequest.name)).toMatchObject({ value: 100n });
+    expect(container.metricValues.get(Metrics.restartCount.name)).toMatchObject({ value: 2n });
+    expect(container.labels[LabelKeys.containerBaseImage]).toBe('web:1');
+    const podSetOut = result.batch.metricSets.get(podKey('prod', 'web-1'))!;
+    expect(podSetOut.labels).toMatchObject({ [LabelKeys.podId]: 'uid-1', [LabelKeys.nodename]: 'node-1', [LabelKeys.labels]: 'app:web' });
+    expect(podSetOut.entityCreateTimeMs).toBe(pod.startTimeMs);
+    expect(result.diagnostics.map((d) => [d.key, d.reason])).toEqual([[podKey('prod', 'ghost'), 'missing-metadata']]);
+  });
+
+  it('keeps an image label the source already set', async () => {
+    const input = buildBatch(t0, [podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'web', labels: { [LabelKeys.containerBaseImage]: 'web@sha256:1' } })]);
+    const result = await new PodEnricher(metadata, copier).process(input, signal);
+    expect(result.batch.metricSets.get(podContainerKey('prod', 'web-1', 'web'))?.labels[LabelKeys.containerBaseImage]).toBe('web@sha256:1');
+  });
+});
+
+describe('NodeAutoscalingEnricher', () => {
+  it('skips utilization without usage (missing-value) but still reports reservation 0', async () => {
+    const result = await new NodeAutoscalingEnricher(metadata, copier).process(buildBatch(t0, [nodeSet({ node: 'node-1', metrics: { 'memory/usage': 250n } })]), signal);
+    const node = result.batch.metricSets.get('node:node-1')!;
+    expect(node.metricValues.has(Metrics.cpuNodeUtilization.name)).toBe(false);
+    expect(node.metricValues.get(Metrics.cpuNodeReservation.name)).toMatchObject({ value: 0 });
+    expect(node.metricValues.get(Metrics.memoryNodeUtilization.name)).toMatchObject({ value: 0.5 });
+    expect(result.diagnostics.map((d) => d.reason)).toEqual(['missing-value']);
+    expect(result.diagnostics[0]?.detail).toContain(Metrics.cpuUsageRate.name);
+  });
+});
