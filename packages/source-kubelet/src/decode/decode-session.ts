@@ -1,0 +1,149 @@
+/**
+ * Per-body decoding state shared by the three decoders: the node's labels, the collected sets and diagnostics, and
+ * the value readers that turn kubelet numbers into exact bigints (or leave them out with a reason). Keeping the
+ * checks here makes "missing is absent, never zero" and "bad is left out, with a diagnostic" one rule for all.
+ */
+import {
+  LabelKeys,
+  Metrics,
+  intValue,
+  type DiagnosticInput,
+  type DiagnosticReason,
+  type DiagnosticStage,
+  type LabeledMetric,
+  type MetricDescriptor,
+  type MetricSet,
+  type MetricValue,
+} from '@kubestats/core';
+import type { DecodeContext, DecodeResult } from './decode-context.js';
+import { describeJsonType } from './decode-error.js';
+
+/**
+ * cAdvisor writes "unlimited" as uint64 max (18446744073709551615) or int64 max rounded down to a page
+ * (9223372036854771712, which a float round trip prints as 9223372036854772000). Nothing real gets this large, so
+ * anything from 2^63 − 4096 up means "no value".
+ */
+export const unlimitedThreshold = 9_223_372_036_854_771_712n;
+const unlimitedThresholdNumber = Number(unlimitedThreshold);
+
+/** Entries of a metric-values map under construction. */
+export type MetricValues = Map<string, MetricValue>;
+
+export class DecodeSession {
+  readonly context: DecodeContext;
+  readonly metricSets: MetricSet[] = [];
+  readonly diagnostics: DiagnosticInput[] = [];
+  /** nodename, hostname, host_id: copied into every set's labels. */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+
+  constructor(context: DecodeContext) {
+    this.context = context;
+    this.nodeLabels = {
+      [LabelKeys.nodename]: context.nodeName,
+      [LabelKeys.hostname]: context.hostname,
+      [LabelKeys.hostId]: context.hostId,
+    };
+  }
+
+  diagnose(key: string, stage: DiagnosticStage, reason: DiagnosticReason, detail: string): void {
+    this.diagnostics.push({ key, stage, reason, detail, node: this.context.nodeName });
+  }
+
+  invalid(key: string, what: string, value: unknown, why: string): void {
+    this.diagnose(key, 'decode', 'invalid-value', `${what} = ${formatValue(value)} left out: ${why}`);
+  }
+
+  /**
+   * An unsigned integer field: bigint when valid, undefined when absent, "unlimited", or invalid (negative, NaN,
+   * fractional, not a number, or already rounded above 2^53), the last with an `invalid-value` diagnostic.
+   */
+  readInt(value: unknown, key: string, what: string): bigint | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number') {
+      if (Number.isSafeInteger(value)) {
+        if (value >= 0) return BigInt(value);
+        this.invalid(key, what, value, 'negative');
+        return undefined;
+      }
+      if (value >= unlimitedThresholdNumber) return undefined;
+      this.invalid(key, what, value, Number.isFinite(value) && value > 0 ? invalidFloatReason(value) : 'not a finite non-negative number');
+      return undefined;
+    }
+    if (typeof value === 'bigint') {
+      if (value >= unlimitedThreshold) return undefined;
+      if (value >= 0n) return value;
+      this.invalid(key, what, value, 'negative');
+      return undefined;
+    }
+    this.invalid(key, what, value, `${describeJsonType(value)}, not a number`);
+    return undefined;
+  }
+
+  /** An RFC 3339 timestamp as epoch ms; 0 when absent, zero (0001-01-01) or unparsable (with a diagnostic). */
+  readTimeMs(value: unknown, key: string, what: string): number {
+    if (value === undefined || value === null || value === '') return 0;
+    if (typeof value === 'string') {
+      const ms = Date.parse(value);
+      if (Number.isFinite(ms)) return ms > 0 ? ms : 0;
+    }
+    this.invalid(key, what, value, 'not an RFC 3339 time');
+    return 0;
+  }
+
+  /** `uptime` = now − start, when the start is known and not in the future. */
+  addUptime(values: MetricValues, startMs: number, key: string): void {
+    if (startMs <= 0) return;
+    const uptimeMs = this.context.nowMs - startMs;
+    if (uptimeMs < 0) {
+      this.invalid(key, Metrics.uptime.name, uptimeMs, `start time ${new Date(startMs).toISOString()} is after the decode time`);
+      return;
+    }
+    values.set(Metrics.uptime.name, intValue(BigInt(Math.trunc(uptimeMs)), Metrics.uptime.type));
+  }
+
+  result(): DecodeResult {
+    return { metricSets: this.metricSets, diagnostics: this.diagnostics };
+  }
+}
+
+function invalidFloatReason(value: number): string {
+  return Number.isInteger(value) ? 'above 2^53, already rounded by whoever wrote it' : 'not an integer';
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Sets `descriptor` to `value` when present. */
+export function setInt(values: MetricValues, descriptor: MetricDescriptor, value: bigint | undefined): void {
+  if (value !== undefined) values.set(descriptor.name, intValue(value, descriptor.type));
+}
+
+/** Adds a labeled int metric when present. */
+export function pushLabeledInt(
+  labeled: LabeledMetric[],
+  descriptor: MetricDescriptor,
+  labels: Readonly<Record<string, string>>,
+  value: bigint | undefined,
+): void {
+  if (value !== undefined) labeled.push({ name: descriptor.name, labels, value: intValue(value, descriptor.type) });
+}
+
+/** `resource_id` label objects, shared by every set that uses the same id. */
+const resourceLabelCache = new Map<string, Readonly<Record<string, string>>>();
+
+export function resourceLabels(resourceId: string): Readonly<Record<string, string>> {
+  let labels = resourceLabelCache.get(resourceId);
+  if (labels === undefined) {
+    labels = Object.freeze({ [LabelKeys.resourceId]: resourceId });
+    // Bounded: volume and device names repeat across nodes; a pathological payload must not grow it forever.
+    if (resourceLabelCache.size < 10_000) resourceLabelCache.set(resourceId, labels);
+  }
+  return labels;
+}

@@ -1,0 +1,74 @@
+/**
+ * JSON parsing for kubelet bodies without losing integers. cAdvisor reports "unlimited" as uint64 values above 2^53
+ * (18446744073709551615, 9223372036854771712) that `JSON.parse` silently rounds. A body with no run of 16 or more
+ * digits cannot hold such a number, so it takes the fast native path; any other body is parsed with lossless-json,
+ * which hands us every integer literal too large for a double as an exact bigint.
+ */
+import { parse as parseLossless } from 'lossless-json';
+import { DecodeError } from './decode-error.js';
+
+/** 15 digits are always below 2^53; 16 may not be. Strings (container ids, timestamps) can also match: harmless. */
+const longDigitRun = /\d{16}/;
+const integerLiteral = /^-?\d+$/;
+
+function parseNumberLiteral(literal: string): number | bigint {
+  if (integerLiteral.test(literal)) {
+    const asNumber = Number(literal);
+    return Number.isSafeInteger(asNumber) ? asNumber : BigInt(literal);
+  }
+  return Number(literal);
+}
+
+/** Whether `body` needs the lossless parser (exported for the benchmark and tests). */
+export function needsLosslessParse(body: string): boolean {
+  return longDigitRun.test(body);
+}
+
+/**
+ * Parses a JSON body. Integers that a double cannot hold exactly come back as bigint, all other numbers as number.
+ * Throws DecodeError naming the byte where the body is truncated or invalid.
+ */
+export function parseJsonBody(body: string): unknown {
+  if (!needsLosslessParse(body)) {
+    try {
+      return JSON.parse(body) as unknown;
+    } catch (error) {
+      // The native message has no reliable position in every case; the lossless parser reports one.
+      throw jsonError(body, error);
+    }
+  }
+  try {
+    return parseLossless(body, null, parseNumberLiteral);
+  } catch (error) {
+    throw jsonError(body, error);
+  }
+}
+
+const positionPattern = /position (\d+)/;
+
+function jsonError(body: string, nativeError: unknown): DecodeError {
+  let message = nativeError instanceof Error ? nativeError.message : String(nativeError);
+  let position = positionOf(message);
+  if (position === undefined) {
+    try {
+      parseLossless(body, null, parseNumberLiteral);
+    } catch (losslessError) {
+      if (losslessError instanceof Error) {
+        message = losslessError.message;
+        position = positionOf(message);
+      }
+    }
+  }
+  const bodyBytes = Buffer.byteLength(body);
+  if (body.trim() === '' || (position !== undefined && position >= body.length) || /end of (input|JSON)/i.test(message)) {
+    return new DecodeError(`truncated JSON at byte ${bodyBytes} (${bodyBytes} bytes received)`, bodyBytes);
+  }
+  if (position === undefined) return new DecodeError(`invalid JSON: ${message}`);
+  const byteOffset = Buffer.byteLength(body.slice(0, position));
+  return new DecodeError(`invalid JSON at byte ${byteOffset}: ${message}`, byteOffset);
+}
+
+function positionOf(message: string): number | undefined {
+  const match = positionPattern.exec(message);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}

@@ -1,0 +1,322 @@
+/**
+ * Decoder for the kubelet's `GET /stats/summary` (statsapi.Summary, k8s 1.5 to 1.35, Linux and Windows) into
+ * Heapster's node, system-container, pod and pod-container sets. Reads only the fields it emits; every missing
+ * field stays absent (Windows reports memory as working set only; 2017 kubelets have no pod cpu/memory).
+ */
+import {
+  EntityTypes,
+  LabelKeys,
+  Metrics,
+  intValue,
+  nodeKey,
+  podContainerKey,
+  podKey,
+  systemContainerKey,
+  type LabeledMetric,
+  type MetricSet,
+} from '@kubestats/core';
+import type { DecodeContext, DecodeResult } from './decode-context.js';
+import { missingField } from './decode-error.js';
+import { DecodeSession, pushLabeledInt, resourceLabels, setInt, type MetricValues } from './decode-session.js';
+import { parseJsonBody } from './json-body.js';
+import { isJsonObject, optionalArray, optionalObject, optionalString, requireObject, type JsonObject } from './json-shape.js';
+import { kubeletUsageNanoCoresMetric, logsResourceId, rootResourceId, volumeResourcePrefix } from './summary-names.js';
+
+/** Heapster's legacy names for the summary's system containers; others keep their own name. */
+const systemContainerNames: Readonly<Record<string, string>> = { runtime: 'docker-daemon', misc: 'system' };
+
+export function decodeSummary(body: string, context: DecodeContext): DecodeResult {
+  const root = requireObject(parseJsonBody(body), () => 'summary');
+  const node = optionalObject(root, 'node', () => 'summary');
+  if (node === undefined) throw missingField('summary.node');
+  const session = new DecodeSession(context);
+  decodeNode(session, node);
+
+  // Pods (with their containers) keyed by pod key, so a pod listed twice is resolved rather than overwritten.
+  const pods = new Map<string, PodEntry>();
+  optionalArray(root, 'pods', () => 'summary').forEach((pod, index) => {
+    const entry = decodePod(session, requireObject(pod, () => `summary.pods[${index}]`), index);
+    const previous = pods.get(entry.pod.key);
+    if (previous === undefined) {
+      pods.set(entry.pod.key, entry);
+      return;
+    }
+    const [kept, dropped] = entry.pod.collectionStartTimeMs > previous.pod.collectionStartTimeMs ? [entry, previous] : [previous, entry];
+    pods.set(entry.pod.key, kept);
+    session.diagnose(
+      entry.pod.key,
+      'dedupe',
+      'duplicate-container-resolved',
+      `pod listed twice: kept uid ${kept.uid} (started ${isoOrUnknown(kept.pod.collectionStartTimeMs)}), dropped uid ${dropped.uid} (started ${isoOrUnknown(dropped.pod.collectionStartTimeMs)}); the newer start wins`,
+    );
+  });
+  for (const entry of pods.values()) {
+    session.metricSets.push(entry.pod);
+    for (const container of entry.containers.values()) session.metricSets.push(container);
+  }
+  return session.result();
+}
+
+function decodeNode(session: DecodeSession, node: JsonObject): void {
+  const path = (): string => 'summary.node';
+  const key = nodeKey(session.context.nodeName);
+  const values: MetricValues = new Map();
+  const labeled: LabeledMetric[] = [];
+  const startMs = session.readTimeMs(node.startTime, key, 'node.startTime');
+  const cpu = optionalObject(node, 'cpu', path);
+  const memory = optionalObject(node, 'memory', path);
+  const network = optionalObject(node, 'network', path);
+  const fs = optionalObject(node, 'fs', path);
+  session.addUptime(values, startMs, key);
+  decodeCpu(session, values, cpu, key);
+  decodeMemory(session, values, memory, key);
+  decodeNetwork(session, values, network, key, () => `${path()}.network`);
+  if (fs !== undefined) {
+    decodeFs(session, labeled, rootResourceId, fs, key, 'node.fs');
+    setInt(values, Metrics.ephemeralStorageUsage, session.readInt(fs.usedBytes, key, 'node.fs.usedBytes'));
+  }
+  session.metricSets.push({
+    key,
+    labels: { ...session.nodeLabels, [LabelKeys.type]: EntityTypes.node },
+    metricValues: values,
+    labeledMetrics: labeled,
+    collectionStartTimeMs: startMs,
+    entityCreateTimeMs: startMs,
+    scrapeTimeMs: scrapeTimeMs(session, key, cpu, memory, network),
+  });
+
+  const seen = new Set<string>();
+  optionalArray(node, 'systemContainers', path).forEach((raw, index) => {
+    const containerPath = (): string => `${path()}.systemContainers[${index}]`;
+    const container = requireObject(raw, containerPath);
+    const summaryName = optionalString(container, 'name', containerPath);
+    if (summaryName === undefined) throw missingField(`${containerPath()}.name`);
+    const name = systemContainerNames[summaryName] ?? summaryName;
+    const sysKey = systemContainerKey(session.context.nodeName, name);
+    if (seen.has(sysKey)) return; // a kubelet lists each system container once; a repeat carries nothing new
+    seen.add(sysKey);
+    const labels = {
+      ...session.nodeLabels,
+      [LabelKeys.type]: EntityTypes.systemContainer,
+      [LabelKeys.containerName]: name,
+    };
+    session.metricSets.push(decodeContainer(session, container, sysKey, labels, containerPath));
+  });
+}
+
+interface PodEntry {
+  readonly uid: string;
+  readonly pod: MetricSet;
+  readonly containers: Map<string, MetricSet>;
+}
+
+function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodEntry {
+  const path = (): string => `summary.pods[${index}]`;
+  const ref = optionalObject(pod, 'podRef', path);
+  if (ref === undefined) throw missingField(`${path()}.podRef`);
+  const refPath = (): string => `${path()}.podRef`;
+  const name = optionalString(ref, 'name', refPath);
+  const namespace = optionalString(ref, 'namespace', refPath);
+  if (name === undefined) throw missingField(`${refPath()}.name`);
+  if (namespace === undefined) throw missingField(`${refPath()}.namespace`);
+  const uid = optionalString(ref, 'uid', refPath) ?? '';
+  const key = podKey(namespace, name);
+
+  const podLabels: Record<string, string> = {
+    ...session.nodeLabels,
+    [LabelKeys.podName]: name,
+    [LabelKeys.namespaceName]: namespace,
+  };
+  if (uid !== '') podLabels[LabelKeys.podId] = uid;
+  const values: MetricValues = new Map();
+  const labeled: LabeledMetric[] = [];
+  const startMs = session.readTimeMs(pod.startTime, key, 'pod.startTime');
+  const cpu = optionalObject(pod, 'cpu', path);
+  const memory = optionalObject(pod, 'memory', path);
+  const network = optionalObject(pod, 'network', path);
+  session.addUptime(values, startMs, key);
+  decodeCpu(session, values, cpu, key);
+  decodeMemory(session, values, memory, key);
+  decodeNetwork(session, values, network, key, () => `${path()}.network`);
+  const ephemeral = optionalObject(pod, 'ephemeral-storage', path);
+  if (ephemeral !== undefined) {
+    setInt(values, Metrics.ephemeralStorageUsage, session.readInt(ephemeral.usedBytes, key, 'pod.ephemeral-storage.usedBytes'));
+  }
+  optionalArray(pod, 'volume', path).forEach((raw, volumeIndex) => {
+    const volumePath = (): string => `${path()}.volume[${volumeIndex}]`;
+    const volume = requireObject(raw, volumePath);
+    const volumeName = optionalString(volume, 'name', volumePath);
+    if (volumeName !== undefined) decodeFs(session, labeled, `${volumeResourcePrefix}${volumeName}`, volume, key, `volume ${volumeName}`);
+  });
+  const podSet: MetricSet = {
+    key,
+    labels: { ...podLabels, [LabelKeys.type]: EntityTypes.pod },
+    metricValues: values,
+    labeledMetrics: labeled,
+    collectionStartTimeMs: startMs,
+    entityCreateTimeMs: startMs,
+    scrapeTimeMs: scrapeTimeMs(session, key, cpu, memory, network),
+  };
+
+  const containers = new Map<string, MetricSet>();
+  optionalArray(pod, 'containers', path).forEach((raw, containerIndex) => {
+    const containerPath = (): string => `${path()}.containers[${containerIndex}]`;
+    const container = requireObject(raw, containerPath);
+    const containerName = optionalString(container, 'name', containerPath);
+    if (containerName === undefined) throw missingField(`${containerPath()}.name`);
+    const containerKey = podContainerKey(namespace, name, containerName);
+    const labels = { ...podLabels, [LabelKeys.type]: EntityTypes.podContainer, [LabelKeys.containerName]: containerName };
+    const set = decodeContainer(session, container, containerKey, labels, containerPath);
+    const previous = containers.get(containerName);
+    if (previous === undefined) {
+      containers.set(containerName, set);
+      return;
+    }
+    const keepNew = newerContainer(set, previous);
+    const [kept, dropped] = keepNew ? [set, previous] : [previous, set];
+    containers.set(containerName, kept);
+    session.diagnose(
+      containerKey,
+      'dedupe',
+      'duplicate-container-resolved',
+      `container listed twice in the pod: kept the one started ${isoOrUnknown(kept.collectionStartTimeMs)} (cpu/usage ${cpuOf(kept)}), dropped the one started ${isoOrUnknown(dropped.collectionStartTimeMs)} (cpu/usage ${cpuOf(dropped)}); rule: newer start, then higher cpu/usage, then first listed`,
+    );
+  });
+  return { uid, pod: podSet, containers };
+}
+
+/** Whether `candidate` replaces `current`: newer start time, then higher cumulative cpu; full ties keep `current`. */
+function newerContainer(candidate: MetricSet, current: MetricSet): boolean {
+  if (candidate.collectionStartTimeMs !== current.collectionStartTimeMs) {
+    return candidate.collectionStartTimeMs > current.collectionStartTimeMs;
+  }
+  const candidateCpu = candidate.metricValues.get(Metrics.cpuUsage.name);
+  const currentCpu = current.metricValues.get(Metrics.cpuUsage.name);
+  if (candidateCpu?.kind === 'int' && currentCpu?.kind === 'int') return candidateCpu.value > currentCpu.value;
+  return candidateCpu !== undefined && currentCpu === undefined;
+}
+
+function cpuOf(set: MetricSet): string {
+  const value = set.metricValues.get(Metrics.cpuUsage.name);
+  return value === undefined ? 'absent' : String(value.value);
+}
+
+function isoOrUnknown(ms: number): string {
+  return ms > 0 ? new Date(ms).toISOString() : 'unknown';
+}
+
+function decodeContainer(
+  session: DecodeSession,
+  container: JsonObject,
+  key: string,
+  labels: Readonly<Record<string, string>>,
+  path: () => string,
+): MetricSet {
+  const values: MetricValues = new Map();
+  const labeled: LabeledMetric[] = [];
+  const startMs = session.readTimeMs(container.startTime, key, 'startTime');
+  const cpu = optionalObject(container, 'cpu', path);
+  const memory = optionalObject(container, 'memory', path);
+  session.addUptime(values, startMs, key);
+  decodeCpu(session, values, cpu, key);
+  decodeMemory(session, values, memory, key);
+  const rootfs = optionalObject(container, 'rootfs', path);
+  const logs = optionalObject(container, 'logs', path);
+  if (rootfs !== undefined) decodeFs(session, labeled, rootResourceId, rootfs, key, 'rootfs');
+  if (logs !== undefined) decodeFs(session, labeled, logsResourceId, logs, key, 'logs');
+  // The kubelet's container ephemeral storage is writable layer + logs; without the layer there is no usage.
+  const rootfsUsed = rootfs === undefined ? undefined : session.readInt(rootfs.usedBytes, key, 'rootfs.usedBytes');
+  if (rootfsUsed !== undefined) {
+    const logsUsed = logs === undefined ? undefined : session.readInt(logs.usedBytes, key, 'logs.usedBytes');
+    setInt(values, Metrics.ephemeralStorageUsage, rootfsUsed + (logsUsed ?? 0n));
+  }
+  return {
+    key,
+    labels,
+    metricValues: values,
+    labeledMetrics: labeled,
+    collectionStartTimeMs: startMs,
+    entityCreateTimeMs: startMs,
+    scrapeTimeMs: scrapeTimeMs(session, key, cpu, memory, undefined),
+  };
+}
+
+function decodeCpu(session: DecodeSession, values: MetricValues, cpu: JsonObject | undefined, key: string): void {
+  if (cpu === undefined) return;
+  setInt(values, Metrics.cpuUsage, session.readInt(cpu.usageCoreNanoSeconds, key, 'cpu.usageCoreNanoSeconds'));
+  const nanoCores = session.readInt(cpu.usageNanoCores, key, 'cpu.usageNanoCores');
+  if (nanoCores !== undefined) values.set(kubeletUsageNanoCoresMetric, intValue(nanoCores, 'gauge'));
+}
+
+function decodeMemory(session: DecodeSession, values: MetricValues, memory: JsonObject | undefined, key: string): void {
+  if (memory === undefined) return;
+  setInt(values, Metrics.memoryUsage, session.readInt(memory.usageBytes, key, 'memory.usageBytes'));
+  setInt(values, Metrics.memoryWorkingSet, session.readInt(memory.workingSetBytes, key, 'memory.workingSetBytes'));
+  setInt(values, Metrics.memoryRss, session.readInt(memory.rssBytes, key, 'memory.rssBytes'));
+  setInt(values, Metrics.memoryPageFaults, session.readInt(memory.pageFaults, key, 'memory.pageFaults'));
+  setInt(values, Metrics.memoryMajorPageFaults, session.readInt(memory.majorPageFaults, key, 'memory.majorPageFaults'));
+}
+
+const networkFields = [
+  [Metrics.networkRx, 'rxBytes'],
+  [Metrics.networkTx, 'txBytes'],
+  [Metrics.networkRxErrors, 'rxErrors'],
+  [Metrics.networkTxErrors, 'txErrors'],
+] as const;
+
+/** All interfaces summed (pods and nodes have several: eth0 + tunnels); the top-level default interface otherwise. */
+function decodeNetwork(
+  session: DecodeSession,
+  values: MetricValues,
+  network: JsonObject | undefined,
+  key: string,
+  path: () => string,
+): void {
+  if (network === undefined) return;
+  const interfaces = optionalArray(network, 'interfaces', path);
+  if (interfaces.length === 0) {
+    for (const [descriptor, field] of networkFields) setInt(values, descriptor, session.readInt(network[field], key, `network.${field}`));
+    return;
+  }
+  const objects = interfaces.map((raw, index) => requireObject(raw, () => `${path()}.interfaces[${index}]`));
+  for (const [descriptor, field] of networkFields) {
+    let sum: bigint | undefined;
+    for (const item of objects) {
+      const value = session.readInt(item[field], key, `network.interfaces.${field}`);
+      if (value !== undefined) sum = (sum ?? 0n) + value;
+    }
+    setInt(values, descriptor, sum);
+  }
+}
+
+function decodeFs(
+  session: DecodeSession,
+  labeled: LabeledMetric[],
+  resourceId: string,
+  fs: JsonObject,
+  key: string,
+  what: string,
+): void {
+  const labels = resourceLabels(resourceId);
+  pushLabeledInt(labeled, Metrics.filesystemUsage, labels, session.readInt(fs.usedBytes, key, `${what}.usedBytes`));
+  pushLabeledInt(labeled, Metrics.filesystemLimit, labels, session.readInt(fs.capacityBytes, key, `${what}.capacityBytes`));
+  pushLabeledInt(labeled, Metrics.filesystemAvailable, labels, session.readInt(fs.availableBytes, key, `${what}.availableBytes`));
+  pushLabeledInt(labeled, Metrics.filesystemInodes, labels, session.readInt(fs.inodes, key, `${what}.inodes`));
+  pushLabeledInt(labeled, Metrics.filesystemInodesFree, labels, session.readInt(fs.inodesFree, key, `${what}.inodesFree`));
+}
+
+/** Heapster's rule: the first non-zero sample time of cpu, memory, network. */
+function scrapeTimeMs(
+  session: DecodeSession,
+  key: string,
+  cpu: JsonObject | undefined,
+  memory: JsonObject | undefined,
+  network: JsonObject | undefined,
+): number {
+  for (const section of [cpu, memory, network]) {
+    if (section === undefined || !isJsonObject(section)) continue;
+    const ms = session.readTimeMs(section.time, key, 'time');
+    if (ms > 0) return ms;
+  }
+  return 0;
+}
