@@ -1,0 +1,146 @@
+/**
+ * Heapster's pod_aggregator, without its bugs: a pod keeps every value its own (pod-level cgroup) set supplied and
+ * gets the sum of its containers for the rest, never counting the pause container. A pod created from containers
+ * carries `nodename` (Heapster's forgot it, so node aggregation skipped it). A pod whose containers disagree on a
+ * usage metric is still reported with what exists, and a `partial-pod` diagnostic names the containers lacking it.
+ */
+import {
+  abortReason,
+  defineSchema,
+  EntityTypes,
+  LabelKeys,
+  Metrics,
+  parseKey,
+  podKey,
+  withChanges,
+  withRateWindowMs,
+  type DataBatch,
+  type DiagnosticInput,
+  type MetricSet,
+  type MetricValue,
+  type ProcessResult,
+  type Processor,
+  type ProcessorFactory,
+} from '@kubestats/core';
+import { describeMissing, smallestWindowMs, sumMetrics } from './metric-sum.js';
+import { isPauseContainer } from './pause-container.js';
+
+/** Usage metrics a pod should get from every container: a container lacking one makes the pod partial. */
+const partialCheckMetrics: ReadonlySet<string> = new Set([Metrics.cpuUsageRate.name, Metrics.memoryUsage.name, Metrics.memoryWorkingSet.name]);
+
+/** Labels a pod created from its containers takes from them (Heapster's list plus `nodename` and `labels`). */
+const inheritedLabels = [
+  LabelKeys.podId,
+  LabelKeys.podName,
+  LabelKeys.namespaceName,
+  LabelKeys.namespaceId,
+  LabelKeys.hostname,
+  LabelKeys.hostId,
+  LabelKeys.nodename,
+  LabelKeys.labels,
+] as const;
+
+interface PodContainers {
+  readonly namespace: string;
+  readonly podName: string;
+  readonly containers: { readonly name: string; readonly set: MetricSet }[];
+}
+
+function containerName(set: MetricSet): string {
+  const parsed = parseKey(set.key);
+  return parsed?.type === EntityTypes.podContainer ? parsed.containerName : set.key;
+}
+
+export class PodAggregator implements Processor {
+  readonly name = 'processor/pod_aggregator';
+
+  process(batch: DataBatch, signal: AbortSignal): Promise<ProcessResult> {
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    const pods = new Map<string, PodContainers>();
+    for (const set of batch.metricSets.values()) {
+      const parsed = parseKey(set.key);
+      if (parsed?.type !== EntityTypes.podContainer || isPauseContainer(parsed.containerName)) continue;
+      const key = podKey(parsed.namespace, parsed.podName);
+      let pod = pods.get(key);
+      if (!pod) {
+        pod = { namespace: parsed.namespace, podName: parsed.podName, containers: [] };
+        pods.set(key, pod);
+      }
+      pod.containers.push({ name: parsed.containerName, set });
+    }
+
+    const metricSets = new Map(batch.metricSets);
+    const diagnostics: DiagnosticInput[] = [];
+    for (const [key, pod] of pods) {
+      const existing = batch.metricSets.get(key);
+      const sets = pod.containers.map((container) => container.set);
+      const names = new Set<string>();
+      for (const set of sets) {
+        for (const [name, value] of set.metricValues) {
+          // Counters of different containers start at different times: their sum is no counter.
+          if (value.type !== 'cumulative' && !existing?.metricValues.has(name)) names.add(name);
+        }
+      }
+      const { sums, missing } = sumMetrics([...names], sets, containerName);
+      const partial = new Map([...missing].filter(([name]) => partialCheckMetrics.has(name)));
+      const aggregated = existing ? this.#update(existing, sums, sets) : this.#create(key, pod, sums, sets, batch.timestampMs);
+      metricSets.set(key, aggregated);
+      if (partial.size > 0) {
+        diagnostics.push({
+          key,
+          stage: 'aggregate',
+          reason: 'partial-pod',
+          detail: `${describeMissing(partial, sets.length, 'containers')}; the pod is reported as the sum of the others`,
+          ...(aggregated.labels[LabelKeys.nodename] ? { node: aggregated.labels[LabelKeys.nodename] } : {}),
+        });
+      }
+    }
+    return Promise.resolve({ batch: { timestampMs: batch.timestampMs, metricSets }, failures: [], diagnostics });
+  }
+
+  #update(existing: MetricSet, sums: ReadonlyMap<string, MetricValue>, sets: readonly MetricSet[]): MetricSet {
+    const metricValues = new Map(existing.metricValues);
+    for (const [name, value] of sums) metricValues.set(name, value);
+    const labels = { ...existing.labels };
+    const nodename = sets.find((set) => set.labels[LabelKeys.nodename])?.labels[LabelKeys.nodename];
+    if (nodename !== undefined) labels[LabelKeys.nodename] ??= nodename;
+    const updated = withChanges(existing, { metricValues, labels });
+    const windowMs = smallestWindowMs(sets);
+    return updated.rateWindowMs === undefined && windowMs !== undefined && sums.has(Metrics.cpuUsageRate.name) ? withRateWindowMs(updated, windowMs) : updated;
+  }
+
+  #create(key: string, pod: PodContainers, sums: Map<string, MetricValue>, sets: readonly MetricSet[], batchTimestampMs: number): MetricSet {
+    const labels: Record<string, string> = {
+      [LabelKeys.type]: EntityTypes.pod,
+      [LabelKeys.namespaceName]: pod.namespace,
+      [LabelKeys.podName]: pod.podName,
+    };
+    for (const label of inheritedLabels) {
+      const value = sets.find((set) => set.labels[label] !== undefined)?.labels[label];
+      if (value !== undefined) labels[label] ??= value;
+    }
+    const starts = sets.map((set) => set.collectionStartTimeMs).filter((ms) => ms > 0);
+    const creates = sets.map((set) => set.entityCreateTimeMs).filter((ms) => ms > 0);
+    const created: MetricSet = {
+      key,
+      labels,
+      metricValues: sums,
+      labeledMetrics: [],
+      collectionStartTimeMs: starts.length > 0 ? Math.min(...starts) : 0,
+      entityCreateTimeMs: creates.length > 0 ? Math.min(...creates) : 0,
+      scrapeTimeMs: Math.max(0, ...sets.map((set) => set.scrapeTimeMs)) || batchTimestampMs,
+    };
+    const windowMs = smallestWindowMs(sets);
+    return windowMs === undefined ? created : withRateWindowMs(created, windowMs);
+  }
+}
+
+export const podAggregatorConfigSchema = defineSchema({});
+
+export const podAggregatorFactory: ProcessorFactory<typeof podAggregatorConfigSchema> = {
+  kind: 'processor',
+  type: 'pod_aggregator',
+  description: 'Rolls containers up into their pod (pod-level values win, never the pause container), reporting partial pods.',
+  configSchema: podAggregatorConfigSchema,
+  create: () => new PodAggregator(),
+};
