@@ -83,7 +83,7 @@ export class DecodeSession {
   readTimeMs(value: unknown, key: string, what: string): number {
     if (value === undefined || value === null || value === '') return 0;
     if (typeof value === 'string') {
-      const ms = Date.parse(value);
+      const ms = parseTimeMs(value);
       if (Number.isFinite(ms)) return ms > 0 ? ms : 0;
     }
     this.invalid(key, what, value, 'not an RFC 3339 time');
@@ -104,6 +104,22 @@ export class DecodeSession {
   result(): DecodeResult {
     return { metricSets: this.metricSets, diagnostics: this.diagnostics };
   }
+}
+
+/**
+ * Sample times repeat within a body (one housekeeping tick) and across nodes scraped in the same cycle, and
+ * Date.parse is a measurable share of a summary decode, so recent results are remembered (bounded).
+ */
+const timeCache = new Map<string, number>();
+
+function parseTimeMs(text: string): number {
+  let ms = timeCache.get(text);
+  if (ms === undefined) {
+    ms = Date.parse(text);
+    if (timeCache.size >= 4096) timeCache.clear();
+    timeCache.set(text, ms);
+  }
+  return ms;
 }
 
 function invalidFloatReason(value: number): string {

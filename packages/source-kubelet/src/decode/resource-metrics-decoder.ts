@@ -19,12 +19,15 @@ import {
   type MetricDescriptor,
   type MetricSet,
 } from '@kubestats/core';
-import parsePrometheusTextFormat, { type PrometheusFamily, type PrometheusSample } from 'parse-prometheus-text-format';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { runtimeIdOfCgroup, type PodContainerIdentity } from './cgroup-identity.js';
 import { emitCgroupSets, Liveness, type CgroupSample } from './cgroup-metric-sets.js';
 import type { DecodeContext, DecodeResult } from './decode-context.js';
 import { DecodeError } from './decode-error.js';
 import { DecodeSession, unlimitedThreshold, type MetricValues } from './decode-session.js';
+
+type PrometheusFamily = parsePrometheusTextFormat.PrometheusFamily;
+type PrometheusSample = parsePrometheusTextFormat.PrometheusSample;
 
 /** Families of `/metrics/resource` (kubelet ≥ 1.18; `container_start_time_seconds` since ~1.23). */
 export const resourceFamilies = {
@@ -78,17 +81,38 @@ interface CgroupAccumulator {
 }
 
 export function decodeResourceMetrics(body: string, context: DecodeContext): DecodeResult {
-  let families: PrometheusFamily[];
-  try {
-    families = parsePrometheusTextFormat(body);
-  } catch (error) {
-    throw new DecodeError(`invalid Prometheus text: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const families = parseText(body);
   const session = new DecodeSession(context);
   const reader = new ResourceReader(session);
-  for (const family of families) reader.family(family);
+  let known = 0;
+  for (const family of families) if (reader.family(family)) known++;
+  if (known === 0 && body.trim() !== '') {
+    // The parser accepts almost any line as an untyped sample; an HTML error page must not look like "no pods".
+    const firstLine = body.slice(0, body.indexOf('\n')).slice(0, 80);
+    throw new DecodeError(`wrong shape: no kubelet resource or cadvisor series in ${Buffer.byteLength(body)} bytes (first line: ${JSON.stringify(firstLine)})`);
+  }
   reader.emit();
   return session.result();
+}
+
+const invalidLinePrefix = 'Encountered invalid line: ';
+
+function parseText(body: string): PrometheusFamily[] {
+  // The text format ends every line with a line feed; the parser silently drops an unterminated last line, which
+  // is exactly what a truncated body looks like.
+  if (body.length > 0 && !body.endsWith('\n')) {
+    const bytes = Buffer.byteLength(body);
+    throw new DecodeError(`truncated Prometheus text at byte ${bytes}: the last line has no line feed`, bytes);
+  }
+  try {
+    return parsePrometheusTextFormat(body);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = message.startsWith(invalidLinePrefix) ? message.slice(invalidLinePrefix.length) : undefined;
+    const index = line === undefined ? -1 : body.indexOf(line);
+    const byteOffset = index < 0 ? undefined : Buffer.byteLength(body.slice(0, index));
+    throw new DecodeError(`invalid Prometheus text${byteOffset === undefined ? '' : ` at byte ${byteOffset}`}: ${message}`, byteOffset);
+  }
 }
 
 class ResourceReader {
@@ -105,7 +129,8 @@ class ResourceReader {
     this.#nodeKey = nodeKey(session.context.nodeName);
   }
 
-  family(family: PrometheusFamily): void {
+  /** Reads one family; false when it is none the decoders map. */
+  family(family: PrometheusFamily): boolean {
     const name = family.name;
     const cadvisorMetric = cadvisorFamilies.get(name);
     const known =
@@ -118,13 +143,14 @@ class ResourceReader {
       name === resourceFamilies.podCpu ||
       name === resourceFamilies.podMemory ||
       name === resourceFamilies.scrapeError;
-    if (!known) return;
+    if (!known) return false;
     for (const sample of family.metrics) {
       const labels = sample.labels;
       const cgroup = labels?.id;
       if (cgroup !== undefined) this.#cadvisorSample(name, cadvisorMetric, cgroup, sample);
       else this.#resourceSample(name, sample);
     }
+    return true;
   }
 
   #resourceSample(family: string, sample: PrometheusSample): void {
