@@ -83,10 +83,6 @@ export function parseCli(argv: readonly string[], io: CliIo): CliParse {
     }
     throw err;
   }
-  if (program.args.length > 0) {
-    io.err(`error: unexpected argument ${JSON.stringify(program.args[0])}\n(run kubelet-sim --help for every flag and its valid form)\n`);
-    return { kind: 'exit', code: USAGE_EXIT_CODE };
-  }
   const o = program.opts<RawOptions>();
   return {
     kind: 'run',

@@ -79,7 +79,7 @@ export interface SimulatedCluster {
   churnOnce(): void;
   /** Expires all watch history and ends open watches: resuming clients get 410 and relist. */
   compactWatchHistory(): void;
-  /** A kubeconfig (YAML) pointing at the apiserver, for clients that want one. */
+  /** A kubeconfig (YAML) pointing at the apiserver (with insecure-skip-tls-verify, which client-node requires for http). */
   kubeconfig(): string;
   stop(): Promise<void>;
 }
@@ -228,6 +228,8 @@ export async function startSimulatedCluster(options: SimClusterOptions): Promise
         `- name: kubelet-sim`,
         `  cluster:`,
         `    server: ${api.url}`,
+        // client-node 1.x refuses plain http unless TLS verification is skipped.
+        '    insecure-skip-tls-verify: true',
         'contexts:',
         '- name: kubelet-sim',
         '  context:',

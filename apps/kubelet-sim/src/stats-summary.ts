@@ -123,6 +123,7 @@ function podSummary(ctx: KubeletPayloadContext, pod: SimPodState, t: number, tim
   let rate = 0;
   let workingSet = 0;
   let pageFaults = 0;
+  let limits = 0;
   for (const c of pod.containers) {
     const inst = state.instanceAt(c, t);
     if (!inst) continue;
@@ -133,6 +134,7 @@ function podSummary(ctx: KubeletPayloadContext, pod: SimPodState, t: number, tim
     rate += cRate;
     workingSet += cWs;
     pageFaults += cFaults;
+    limits += c.memoryLimitBytes;
     const live: Json = {
       name: c.name,
       startTime: rfc3339Seconds(inst.startMs),
@@ -161,7 +163,7 @@ function podSummary(ctx: KubeletPayloadContext, pod: SimPodState, t: number, tim
     startTime: rfc3339Seconds(pod.startMs),
     containers,
     cpu: { time, usageNanoCores: rate * NANOCORES_PER_MILLICORE, usageCoreNanoSeconds: state.podCounterCoreNs(pod, t) },
-    memory: memoryStats(time, workingSet, undefined, pageFaults),
+    memory: memoryStats(time, workingSet, limits, pageFaults),
   };
   if (!only) {
     json.network = networkStats(time, hash32(state.shape.seed, pod.uid, 'net'), pod.startMs, t);
