@@ -237,3 +237,34 @@ describe('decodeResourceMetrics on real payloads', () => {
     }
   });
 });
+
+describe('one or two hand-checked values for every other fixture', () => {
+  // [fixture, decoder, set key, metric, expected, where the number comes from in the raw payload]
+  const checks: ReadonlyArray<readonly [string, typeof decodeSummary, string, string, string, string]> = [
+    ['nri-kubernetes-k8s-1.16-stats-summary.json', decodeSummary, 'node:n1', 'cpu/usage', '216639857637', 'node.cpu.usageCoreNanoSeconds'],
+    ['nri-kubernetes-k8s-1.16-stats-summary.json', decodeSummary, 'namespace:scraper/pod:e2e-ds-8zz8h/container:busybox', 'memory/working_set', '557056', 'pods[0].containers[0].memory.workingSetBytes'],
+    ['nri-kubernetes-k8s-1.20-stats-summary.json', decodeSummary, 'node:n1', 'cpu/usage', '0', 'node.cpu.usageCoreNanoSeconds is a real 0 on this arm64 node: kept'],
+    ['nri-kubernetes-k8s-1.20-stats-summary.json', decodeSummary, 'namespace:scraper/pod:e2e-statefulset-0/container:busybox', 'memory/working_set', '311296', 'pods[0].containers[0].memory.workingSetBytes'],
+    ['nri-kubernetes-k8s-1.24-stats-summary.json', decodeSummary, 'node:n1', 'cpu/usage', '89211312000', 'node.cpu.usageCoreNanoSeconds'],
+    ['nri-kubernetes-k8s-1.24-stats-summary.json', decodeSummary, 'namespace:kube-system/pod:kube-apiserver-datagen-1-24/container:kube-apiserver', 'memory/working_set', '322899968', 'pods[0].containers[0].memory.workingSetBytes'],
+    ['nri-kubernetes-minikube-2018-stats-summary.json', decodeSummary, 'node:n1', 'cpu/usage', '22332102208229', 'node.cpu.usageCoreNanoSeconds'],
+    ['nri-kubernetes-minikube-2018-stats-summary.json', decodeSummary, 'namespace:kube-system/pod:kube-state-metrics-57f4659995-6n2qq/container:kube-state-metrics', 'memory/working_set', '15110144', 'pods[0].containers[0].memory.workingSetBytes'],
+    ['splunk-fluent-kubernetes-metrics-eks-2018-stats-summary-trimmed.json', decodeSummary, 'node:n1', 'cpu/usage', '68824254091816', 'node.cpu.usageCoreNanoSeconds'],
+    ['splunk-fluent-kubernetes-metrics-eks-2018-stats-summary-trimmed.json', decodeSummary, 'namespace:generic_namespace/pod:kube-system-logging-splunk-kubernetes-logging-4kbsb/container:splunk-fluentd-k8s-logs', 'memory/working_set', '71749632', 'pods[0].containers[0].memory.workingSetBytes'],
+    ['dd-agent-gke-k8s-1.2-2016-04-cadvisor-api-v1.3-subcontainers.json', decodeContainerStats, 'node:n1', 'cpu/usage', '115396052079869', '"/" stats[8] (22:26:22.934).cpu.usage.total'],
+    ['dd-agent-gke-k8s-1.2-2016-04-cadvisor-api-v1.3-subcontainers.json', decodeContainerStats, 'namespace:default/pod:dd-agent-idydc/container:dd-agent', 'cpu/usage', '31753029705892', 'last stats of the io.kubernetes.container.name=dd-agent cgroup'],
+    ['dd-agent-k8s-1.2-2016-06-cadvisor-api-v1.3-subcontainers.json', decodeContainerStats, 'node:n1', 'cpu/usage', '179058059341746', '"/" last stats (16:07:50.026).cpu.usage.total'],
+    ['dd-agent-k8s-1.2-2016-06-cadvisor-api-v1.3-subcontainers.json', decodeContainerStats, 'namespace:default/pod:dd-agent-1rxlh/container:dd-agent', 'memory/working_set', '94449664', 'last stats memory.working_set'],
+    ['datadog-integrations-core-gke-2018-02-pre1.16-labels-metrics-cadvisor.prom', decodeResourceMetrics, 'node:n1', 'cpu/usage', '11155288817000', 'id="/" cpu="cpu00" 11155.288817375 s (the only CPU), to the µs'],
+    ['splunk-fluent-kubernetes-metrics-kops-2018-pre1.16-labels-metrics-cadvisor.prom', decodeResourceMetrics, 'node:n1', 'cpu/usage', '51135460589000', 'id="/" cpu="total" 51135.46058893 s, to the µs'],
+    ['splunk-fluent-kubernetes-metrics-kops-2018-pre1.16-labels-metrics-cadvisor.prom', decodeResourceMetrics, 'namespace:kube-system/pod:dns-controller-6d6b7f78b-9n6cw/container:dns-controller', 'cpu/usage', '143001008000', 'container_name="dns-controller" 143.001007678 s (not the POD series 0.004540059)'],
+    ['splunk-fluent-kubernetes-metrics-kops-2018-pre1.16-labels-metrics-cadvisor.prom', decodeResourceMetrics, 'namespace:kube-system/pod:dns-controller-6d6b7f78b-9n6cw/container:dns-controller', 'memory/working_set', '8273920', 'container_memory_working_set_bytes 8.27392e+06'],
+    ['nri-kubernetes-k8s-1.24-containerd-metrics-cadvisor.prom', decodeResourceMetrics, 'node:n1', 'cpu/usage', '89211312000', 'id="/" 89.211312 s; equals the paired 1.24 summary node.cpu.usageCoreNanoSeconds'],
+    ['nri-kubernetes-k8s-1.24-containerd-metrics-cadvisor.prom', decodeResourceMetrics, 'namespace:scraper/pod:e2e-depl-7dfd7fb8f5-hzd2k/container:busybox', 'cpu/usage', '8300000', 'container="busybox" 0.0083 s'],
+    ['nri-kubernetes-k8s-1.35-containerd-metrics-cadvisor.prom', decodeResourceMetrics, 'node:n1', 'cpu/usage', '62148052000', 'id="/" 62.148052 s; equals the paired 1.35 summary node.cpu.usageCoreNanoSeconds'],
+    ['nri-kubernetes-k8s-1.35-containerd-metrics-cadvisor.prom', decodeResourceMetrics, 'namespace:scraper/pod:e2e-daemonset-kb65b/container:compute-pi-digits', 'cpu/usage', '3386871000', 'container="compute-pi-digits" 3.386871 s'],
+  ];
+  it.each(checks)('%s: %s %s %s = %s (%s)', (file, decode, key, metric, expected) => {
+    expect(value(setOf(decode(fixture(file), context), key), metric)).toBe(expected);
+  });
+});
