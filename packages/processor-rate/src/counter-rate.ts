@@ -57,7 +57,8 @@ const int64Limit = 2n ** 63n;
 
 function isValidCounter(value: bigint | number): boolean {
   if (typeof value === 'bigint') return value >= 0n && value < int64Limit;
-  return Number.isFinite(value) && value >= 0;
+  // Same int64 bound for floats: beyond it Δ·1000 can overflow to Infinity (a RangeError in BigInt, or an infinite rate).
+  return Number.isFinite(value) && value >= 0 && value < 2 ** 63;
 }
 
 function describe(value: bigint | number): string {

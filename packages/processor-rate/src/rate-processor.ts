@@ -31,6 +31,9 @@ export interface RateProcessorOptions {
   readonly startTimeToleranceMs: number;
 }
 
+/** The largest epoch milliseconds a Date can hold (ECMAScript time range). */
+const maxDateMs = 8.64e15;
+
 interface SeriesState {
   readonly setKey: string;
   readonly metricName: string;
@@ -114,7 +117,8 @@ export class RateProcessor implements Processor {
       freshAllowed: entityType === EntityTypes.pod || entityType === EntityTypes.podContainer,
       startTimeToleranceMs: this.#options.startTimeToleranceMs,
     };
-    const sampleTimeMs = set.scrapeTimeMs > 0 ? set.scrapeTimeMs : batchTimestampMs;
+    // A sample time outside the Date range (a garbage kubelet timestamp) would make the window overflow: use the batch time.
+    const sampleTimeMs = set.scrapeTimeMs > 0 && set.scrapeTimeMs <= maxDateMs ? set.scrapeTimeMs : batchTimestampMs;
     const rates = new Map<string, MetricValue>();
     const labeledRates: LabeledMetric[] = [];
     let windowMs: number | undefined;
