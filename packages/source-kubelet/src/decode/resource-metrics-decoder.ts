@@ -19,15 +19,13 @@ import {
   type MetricDescriptor,
   type MetricSet,
 } from '@kubestats/core';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { runtimeIdOfCgroup, type PodContainerIdentity } from './cgroup-identity.js';
 import { emitCgroupSets, Liveness, type CgroupSample } from './cgroup-metric-sets.js';
 import type { DecodeContext, DecodeResult } from './decode-context.js';
 import { DecodeError } from './decode-error.js';
+import { parsePrometheusText, type PrometheusFamily, type PrometheusSample } from './prometheus-text-parser.js';
 import { DecodeSession, unlimitedThreshold, type MetricValues } from './decode-session.js';
 
-type PrometheusFamily = parsePrometheusTextFormat.PrometheusFamily;
-type PrometheusSample = parsePrometheusTextFormat.PrometheusSample;
 
 /** Families of `/metrics/resource` (kubelet ≥ 1.18; `container_start_time_seconds` since ~1.23). */
 export const resourceFamilies = {
@@ -105,7 +103,7 @@ function parseText(body: string): PrometheusFamily[] {
     throw new DecodeError(`truncated Prometheus text at byte ${bytes}: the last line has no line feed`, bytes);
   }
   try {
-    return parsePrometheusTextFormat(body);
+    return parsePrometheusText(body);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const line = message.startsWith(invalidLinePrefix) ? message.slice(invalidLinePrefix.length) : undefined;
