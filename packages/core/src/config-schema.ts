@@ -73,7 +73,10 @@ const durationUnitsMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3,
 /** Parses `1h2m3.5s`, `250ms` or a bare number of milliseconds; undefined when malformed. */
 export function parseDurationMs(text: string): number | undefined {
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const ms = Number(trimmed);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
   const pattern = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
@@ -101,6 +104,29 @@ function single(raw: unknown): unknown {
   return Array.isArray(raw) ? raw[raw.length - 1] : raw;
 }
 
+/**
+ * A YAML or JSON option value as text. A map (`{toString: 1}`, or any object) has no meaningful text and String()
+ * can even throw on it, so it is a problem for the option, not an exception.
+ */
+function scalarText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'undefined':
+      return String(value);
+    default:
+      return value === null ? 'null' : undefined;
+  }
+}
+
+function describeValue(value: unknown): string {
+  const text = scalarText(value);
+  return text === undefined ? `a ${Array.isArray(value) ? 'list' : 'map'}` : typeof value === 'string' ? JSON.stringify(value) : text;
+}
+
 function parseValue(spec: OptionSpec, raw: unknown): ParseOutcome {
   const value = single(raw);
   switch (spec.type) {
@@ -111,22 +137,22 @@ function parseValue(spec: OptionSpec, raw: unknown): ParseOutcome {
     case 'boolean': {
       if (typeof value === 'boolean') return { ok: true, value };
       // Heapster's flags accept a bare key (`?insecure`) as true.
-      const text = String(value).toLowerCase();
+      const text = scalarText(value)?.toLowerCase();
       if (text === 'true' || text === '1' || text === '') return { ok: true, value: true };
       if (text === 'false' || text === '0') return { ok: true, value: false };
-      return { ok: false, message: `expected true or false, got ${JSON.stringify(value)}` };
+      return { ok: false, message: `expected true or false, got ${describeValue(value)}` };
     }
     case 'int': {
-      const number = typeof value === 'number' ? value : /^-?\d+$/.test(String(value).trim()) ? Number(value) : NaN;
-      if (!Number.isSafeInteger(number)) return { ok: false, message: `expected an integer, got ${JSON.stringify(value)}` };
+      const number = typeof value === 'number' ? value : /^-?\d+$/.test((scalarText(value) ?? '').trim()) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(number)) return { ok: false, message: `expected an integer, got ${describeValue(value)}` };
       if (spec.min !== undefined && number < spec.min) return { ok: false, message: `must be at least ${spec.min}, got ${number}` };
       if (spec.max !== undefined && number > spec.max) return { ok: false, message: `must be at most ${spec.max}, got ${number}` };
       return { ok: true, value: number };
     }
     case 'duration': {
-      const ms = typeof value === 'number' ? value : parseDurationMs(String(value));
+      const ms = typeof value === 'number' ? value : parseDurationMs(scalarText(value) ?? '');
       if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-        return { ok: false, message: `expected a duration such as 10s, 1m30s or 500ms, got ${JSON.stringify(value)}` };
+        return { ok: false, message: `expected a duration such as 10s, 1m30s or 500ms, got ${describeValue(value)}` };
       }
       if (spec.minMs !== undefined && ms < spec.minMs) {
         return { ok: false, message: `must be at least ${formatDurationMs(spec.minMs)}, got ${formatDurationMs(ms)}` };
@@ -134,13 +160,15 @@ function parseValue(spec: OptionSpec, raw: unknown): ParseOutcome {
       return { ok: true, value: ms };
     }
     case 'enum': {
-      const text = String(value);
-      return spec.values.includes(text)
+      const text = scalarText(value);
+      return text !== undefined && spec.values.includes(text)
         ? { ok: true, value: text }
-        : { ok: false, message: `expected one of ${spec.values.join(', ')}, got ${JSON.stringify(value)}` };
+        : { ok: false, message: `expected one of ${spec.values.join(', ')}, got ${describeValue(value)}` };
     }
     case 'list': {
-      const items = (Array.isArray(raw) ? raw : [raw]).flatMap((item) => String(item).split(','));
+      const texts = (Array.isArray(raw) ? raw : [raw]).map(scalarText);
+      if (texts.includes(undefined)) return { ok: false, message: 'expected strings or a comma-separated string, got a map' };
+      const items = texts.flatMap((item) => (item ?? '').split(','));
       return { ok: true, value: items.map((item) => item.trim()).filter((item) => item !== '') };
     }
   }

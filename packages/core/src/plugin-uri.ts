@@ -38,10 +38,14 @@ export function parsePluginUri(
   const questionMark = rest.indexOf('?');
   const targetText = questionMark === -1 ? rest : rest.slice(0, questionMark);
   const query = questionMark === -1 ? '' : rest.slice(questionMark + 1);
-  const options: Record<string, string[]> = {};
+  // A Map, then own properties: `?constructor=x` or `?__proto__=x` must be options, not Object.prototype members.
+  const collected = new Map<string, string[]>();
   for (const [name, value] of new URLSearchParams(query)) {
-    (options[name] ??= []).push(value);
+    const values = collected.get(name);
+    if (values) values.push(value);
+    else collected.set(name, [value]);
   }
+  const options: Record<string, string[]> = Object.fromEntries(collected);
   let target: string | undefined;
   if (targetText !== '') {
     try {
