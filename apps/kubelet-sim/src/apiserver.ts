@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChangeEvent, ClusterState } from './cluster-state.js';
+import { drained } from './drained.js';
 import { namespaceObject, nodeObject, podObject, type KubeObject } from './kube-objects.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type ObjectPredicate } from './selectors.js';
 
@@ -65,6 +66,25 @@ function listItem(object: KubeObject): Record<string, unknown> {
   // Items of a typed list carry no kind/apiVersion, as the real apiserver serves them.
   const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
   return rest;
+}
+
+/**
+ * Writes a List without building one giant string: a list of 150 000 pods is ~400 MB of JSON, close to V8's
+ * string limit, so items go out in batches with backpressure.
+ */
+async function streamList(res: ServerResponse, head: Record<string, unknown>, items: readonly KubeObject[]): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  // `{"kind":…,"items":[]}` minus the closing `]}`.
+  res.write(JSON.stringify({ ...head, items: [] }).slice(0, -2));
+  const batch = 256;
+  for (let i = 0; i < items.length && !res.destroyed; i += batch) {
+    const text = items
+      .slice(i, i + batch)
+      .map((o) => JSON.stringify(listItem(o)))
+      .join(',');
+    if (!res.write(i === 0 ? text : `,${text}`)) await drained(res);
+  }
+  res.end(']}');
 }
 
 export async function startApiServer(state: ClusterState, options: ApiServerOptions): Promise<SimApiServer> {
@@ -159,7 +179,7 @@ export async function startApiServer(state: ClusterState, options: ApiServerOpti
       metadata.remainingItemCount = items.length - limit;
       items = items.slice(0, limit);
     }
-    send(res, 200, { kind: KINDS[resource].list, apiVersion: 'v1', metadata, items: items.map(listItem) });
+    void streamList(res, { kind: KINDS[resource].list, apiVersion: 'v1', metadata }, items);
   };
 
   const get = (res: ServerResponse, resource: Resource, namespace: string | undefined, name: string): void => {

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClusterState, SimContainerState, SimNodeState, SimPodState } from './cluster-state.js';
 import { buildContainerInfoMap, parseStatsRequest } from './cadvisor-container-info.js';
+import { drained } from './drained.js';
 import { podObject } from './kube-objects.js';
 import type { ContainerQuirks, KubeletPayloadContext } from './kubelet-payload-context.js';
 import type { EndpointFaults, NodeFaults } from './node-faults.js';
@@ -89,6 +90,8 @@ export class KubeletServer {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => this.failRequest(req, res, err));
     });
+    // Go's http.Server (the kubelet's) keeps idle connections open; Node's 5 s default would reset reused sockets.
+    this.server.keepAliveTimeout = 120_000;
     this.server.on('connection', (socket: Socket) => {
       if (this.refusing) socket.destroy();
     });
@@ -245,12 +248,7 @@ export class KubeletServer {
     for (let left = bytes; left > 0 && !res.destroyed; ) {
       const n = Math.min(left, chunk.length);
       left -= n;
-      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-        await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
-      }
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) await drained(res);
     }
     if (!res.destroyed) res.end(tail);
   }
