@@ -38,6 +38,7 @@ interface RawOptions {
   floorRepeats: number;
   seed: number;
   simHeap: number;
+  memoryWindow?: number;
   sink?: SinkKind;
   repeats: number;
   influxdb: string;
@@ -61,6 +62,7 @@ function buildProgram(io: BenchIo): Command {
     .addOption(new Option('--kubelet-timeout <ms>', 'per-kubelet timeout (the source option)').argParser(integer(100)).default(d.kubeletTimeoutMs))
     .addOption(new Option('--floor-repeats <n>', 'parse passes for the floor (median)').argParser(integer(1)).default(d.floorRepeats))
     .addOption(new Option('--seed <n>', 'kubelet-sim workload seed').argParser(integer(0)).default(d.seed))
+    .addOption(new Option('--memory-window <ms>', 'memory sink shortWindow (default its own, 140 s)').argParser(integer(1)))
     .addOption(new Option('--sim-heap <mib>', 'V8 heap ceiling of the kubelet-sim child').argParser(integer(256)).default(8192))
     .addOption(new Option('--sink <name>', 'run the sink throughput bench instead').choices(sinkKinds))
     .addOption(new Option('--repeats <n>', 'sink bench: measured exports each way').argParser(integer(1)).default(5))
@@ -132,6 +134,7 @@ export function parseBenchArgs(argv: readonly string[], io: BenchIo): BenchComma
       kubeletTimeoutMs: o.kubeletTimeout,
       floorRepeats: o.floorRepeats,
       seed: o.seed,
+      memoryShortWindowMs: o.memoryWindow,
     },
   };
 }

@@ -27,3 +27,4 @@ export { renderPipelineReport } from './report-text.js';
 export { childProcessSim, inProcessSim, simRunnerPath, type ChildSimOptions, type SimHandle, type SimLauncher } from './sim-launcher.js';
 export { renderSinkReport, runSinkBench, sinkKinds, type SinkBenchOptions, type SinkBenchReport, type SinkKind } from './sink-bench.js';
 export { median, percentile } from './statistics.js';
+export { renderProfileSummary, summariseCpuProfile, type CpuProfile, type HotSpot, type ProfileSummary } from './cpu-profile-summary.js';

@@ -79,6 +79,8 @@ export interface KubestatsUnderTestOptions {
   /** Per-kubelet timeout (the source's `timeoutMs`). */
   readonly kubeletTimeoutMs: number;
   readonly clock: OffsetClock;
+  /** The memory sink's shortWindow; undefined keeps its default (Heapster's 140 s). */
+  readonly memoryShortWindowMs?: number | undefined;
 }
 
 export interface KubestatsUnderTest {
@@ -133,7 +135,7 @@ export function composeKubestatsUnderTest(options: KubestatsUnderTestOptions): K
     ),
   );
   const memory = memorySinkFactory.create({
-    config: configOf(memorySinkFactory, {}),
+    config: configOf(memorySinkFactory, options.memoryShortWindowMs === undefined ? {} : { shortWindow: options.memoryShortWindowMs }),
     target: undefined,
     logger: silentLogger,
     clock,

@@ -33,6 +33,8 @@ export interface PipelineBenchOptions {
   /** Parse passes over the bodies for the floor (median taken). */
   readonly floorRepeats: number;
   readonly seed: number;
+  /** The memory sink's short window; undefined keeps its default (140 s, about ten 15 s batches). */
+  readonly memoryShortWindowMs?: number | undefined;
 }
 
 export const defaultPipelineBenchOptions: PipelineBenchOptions = {
@@ -170,6 +172,7 @@ export async function runPipelineBench(options: PipelineBenchOptions, launchSim:
       resolutionMs: options.resolutionMs,
       concurrency: options.concurrency,
       kubeletTimeoutMs: options.kubeletTimeoutMs,
+      memoryShortWindowMs: options.memoryShortWindowMs,
       clock,
     });
     try {
