@@ -39,6 +39,7 @@ interface RawOptions {
   seed: number;
   simHeap: number;
   memoryWindow?: number;
+  scrapeTimeout?: number;
   sink?: SinkKind;
   repeats: number;
   influxdb: string;
@@ -62,6 +63,7 @@ function buildProgram(io: BenchIo): Command {
     .addOption(new Option('--kubelet-timeout <ms>', 'per-kubelet timeout (the source option)').argParser(integer(100)).default(d.kubeletTimeoutMs))
     .addOption(new Option('--floor-repeats <n>', 'parse passes for the floor (median)').argParser(integer(1)).default(d.floorRepeats))
     .addOption(new Option('--seed <n>', 'kubelet-sim workload seed').argParser(integer(0)).default(d.seed))
+    .addOption(new Option('--scrape-timeout <ms>', 'pipeline scrape deadline (default half the resolution, at most 20 s)').argParser(integer(1)))
     .addOption(new Option('--memory-window <ms>', 'memory sink shortWindow (default its own, 140 s)').argParser(integer(1)))
     .addOption(new Option('--sim-heap <mib>', 'V8 heap ceiling of the kubelet-sim child').argParser(integer(256)).default(8192))
     .addOption(new Option('--sink <name>', 'run the sink throughput bench instead').choices(sinkKinds))
@@ -135,6 +137,7 @@ export function parseBenchArgs(argv: readonly string[], io: BenchIo): BenchComma
       floorRepeats: o.floorRepeats,
       seed: o.seed,
       memoryShortWindowMs: o.memoryWindow,
+      scrapeTimeoutMs: o.scrapeTimeout,
     },
   };
 }

@@ -79,6 +79,8 @@ export interface KubestatsUnderTestOptions {
   /** Per-kubelet timeout (the source's `timeoutMs`). */
   readonly kubeletTimeoutMs: number;
   readonly clock: OffsetClock;
+  /** The pipeline's scrapeTimeoutMs; undefined keeps its default (half the resolution, at most 20 s). */
+  readonly scrapeTimeoutMs?: number | undefined;
   /** The memory sink's shortWindow; undefined keeps its default (Heapster's 140 s). */
   readonly memoryShortWindowMs?: number | undefined;
 }
@@ -147,6 +149,7 @@ export function composeKubestatsUnderTest(options: KubestatsUnderTestOptions): K
     processors,
     sinks: [{ sink }],
     resolutionMs: options.resolutionMs,
+    ...(options.scrapeTimeoutMs === undefined ? {} : { scrapeTimeoutMs: options.scrapeTimeoutMs }),
     clock,
     logger: silentLogger,
   });

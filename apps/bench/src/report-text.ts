@@ -21,7 +21,7 @@ export function renderPipelineReport(report: PipelineBenchReport): string {
     '',
     `CPU per cycle (median):        ${fixed(cpu.msPerCycle, 1)} ms`,
     `CPU per node per cycle:        ${fixed(cpu.msPerNodePerCycle, 4)} ms`,
-    `millicores per node @ ${options.resolutionMs / 1000} s:   ${fixed(cpu.millicoresPerNode, 4)} m  (total ${fixed(cpu.millicoresTotal, 1)} m)`,
+    `millicores per node @ 15 s:   ${fixed(cpu.millicoresPerNode, 4)} m  (total ${fixed(cpu.millicoresTotal, 1)} m)`,
     `wall per cycle:                p50 ${fixed(wall.p50Ms, 0)} ms, p95 ${fixed(wall.p95Ms, 0)} ms, max ${fixed(wall.maxMs, 0)} ms`,
     `RSS after run:                 ${fixed(memory.afterRun.rssBytes / mib, 1)} MiB (${fixed(memory.rssPerNodeMiB, 3)} MiB/node, ` +
       `${fixed(memory.rssPer1000PodsMiB, 2)} MiB/1000 pods, marginal ${fixed(memory.marginalRssPerNodeMiB, 3)} MiB/node)`,
@@ -41,6 +41,9 @@ export function renderPipelineReport(report: PipelineBenchReport): string {
       (cycle, index) =>
         `  #${index + 1}: ${fixed(cycle.cpuMs, 1)} / ${fixed(cycle.wallMs, 1)} / ${cycle.metricSets} / ${cycle.points} / ${cycle.failures} / ${cycle.diagnostics}`,
     ),
+    ...(report.failedCycles > 0
+      ? ['', `WARNING: ${report.failedCycles} measured cycle(s) had failures (e.g. the scrape deadline): their figures differ; see failures above`]
+      : []),
     '',
     'targets:',
     ...report.targets.map(
