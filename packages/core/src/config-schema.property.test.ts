@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { defineSchema, parseDurationMs, parseOptions } from './config-schema.js';
 import type { SinkFactory } from './contracts.js';
 import { ConfigError } from './errors.js';
-import { resolvePluginConfig } from './plugin-config.js';
+import { redactPluginUri, resolvePluginConfig } from './plugin-config.js';
 import { parsePluginUri } from './plugin-uri.js';
 
 const schema = defineSchema({
@@ -148,3 +148,24 @@ describe('config parsing never throws anything but ConfigError', () => {
   });
 });
 
+
+describe('redactPluginUri', () => {
+  it('hides secret option values and URL passwords, and nothing else', () => {
+    expect(redactPluginUri('influxdb:http://admin:hunter2@127.0.0.1:8086?pw=s3cret&db=k8s&pw=again', ['pw'])).toBe(
+      'influxdb:http://admin:***@127.0.0.1:8086?pw=***&db=k8s&pw=***',
+    );
+    expect(redactPluginUri('kafka:?brokers=b:9092&password=x&user=u', ['password'])).toBe('kafka:?brokers=b:9092&password=***&user=u');
+  });
+
+  it('a ConfigError never contains the value of a secret option', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{8,16}$/), fc.constantFrom('bogus=1', 'port=x', 'timeout=never', ''), (secret, bad) => {
+        try {
+          resolvePluginConfig(factory, `influxdb:http://u:${secret}@h:1?pw=${secret}&${bad}`);
+        } catch (error) {
+          expect((error as Error).message).not.toContain(secret);
+        }
+      }),
+    );
+  });
+});

@@ -107,5 +107,5 @@ export {
 } from './metric-set.js';
 export { countPoints } from './batch-points.js';
 export { rateWindowMsOf, withRateWindowMs } from './rate-window.js';
-export { resolvePluginConfig, type ResolvedPluginConfig } from './plugin-config.js';
+export { redactPluginUri, resolvePluginConfig, type ResolvedPluginConfig } from './plugin-config.js';
 export { expandEnvironment, parsePluginUri, type ParsePluginUriResult, type PluginUri } from './plugin-uri.js';
