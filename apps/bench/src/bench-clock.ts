@@ -1,13 +1,15 @@
 /**
- * The benchmark's clock: real time plus an offset that jumps one resolution per cycle. The pipeline, the plugins and
- * the simulated kubelets all read it, so K cycles run back to back yet every cycle sees payloads one resolution
- * after the previous one (rates are computed over 15 s, as in production), while deadlines and timeouts still fire
- * on real timers.
+ * The benchmark's clock: real time plus an offset, moved so that each cycle starts exactly one resolution after the
+ * previous one (or later, if a cycle overran). The pipeline, the plugins and the simulated kubelets all read it, so
+ * K cycles run back to back yet every cycle sees payloads one resolution apart (rates cover 15 s, and the memory
+ * sink's 140 s window holds the same number of batches whatever the wall time of a cycle), while deadlines and
+ * timeouts still fire on real timers.
  */
 import { systemClock, type Clock } from '@kubestats/core';
 
 export class OffsetClock implements Clock {
   #offsetMs = 0;
+  #cycleStartMs: number | undefined;
 
   get offsetMs(): number {
     return this.#offsetMs;
@@ -17,10 +19,17 @@ export class OffsetClock implements Clock {
     return Date.now() + this.#offsetMs;
   }
 
-  /** Moves this clock `ms` into the future (never back). */
-  advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`OffsetClock.advance: expected ms >= 0, got ${ms}`);
-    this.#offsetMs += ms;
+  /**
+   * Moves this clock to the start of the next cycle: one resolution after the previous cycle's start, or now when a
+   * cycle took longer than that. Never moves back.
+   */
+  startCycle(resolutionMs: number): number {
+    if (!(resolutionMs > 0)) throw new RangeError(`OffsetClock.startCycle: expected resolutionMs > 0, got ${resolutionMs}`);
+    const now = this.now();
+    const start = Math.max(now, (this.#cycleStartMs ?? now) + resolutionMs);
+    this.#offsetMs = start - Date.now();
+    this.#cycleStartMs = start;
+    return start;
   }
 
   setTimeout(callback: () => void, delayMs: number): ReturnType<Clock['setTimeout']> {

@@ -185,7 +185,7 @@ export async function runPipelineBench(options: PipelineBenchOptions, launchSim:
       const startupMs = elapsedSince(startup).wallMs;
 
       const runCycle = async (): Promise<CycleFigure> => {
-        clock.advance(options.resolutionMs);
+        clock.startCycle(options.resolutionMs);
         await sim.syncClock(clock.offsetMs);
         kubestats.ledger.take();
         const exported = kubestats.sink.nextExport();

@@ -83,7 +83,7 @@ export async function simulatedBatch(options: SinkBenchOptions, launchSim: SimLa
       await kubestats.start();
       let batch: DataBatch | undefined;
       for (let cycle = 0; cycle < 2; cycle += 1) {
-        clock.advance(15_000);
+        clock.startCycle(15_000);
         await sim.syncClock(clock.offsetMs);
         batch = (await kubestats.pipeline.runOnce()).batch;
       }
