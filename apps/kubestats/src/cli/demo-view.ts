@@ -18,8 +18,8 @@ export interface DemoFrameInput {
   readonly podRows?: number;
 }
 
-/** Routine events every pod goes through once; not worth a marker. */
-const routineReasons: ReadonlySet<DiagnosticReason> = new Set(['first-sample']);
+/** Routine events of every series' first cycle (no rate yet, so no rate-derived value); not worth a marker. */
+const routineReasons: ReadonlySet<DiagnosticReason> = new Set(['first-sample', 'missing-value']);
 
 function hasExplanation(diagnostics: DiagnosticsLog, key: string): boolean {
   return diagnostics.forKeyPrefix(key).some((diagnostic) => !routineReasons.has(diagnostic.reason));
@@ -55,8 +55,11 @@ export function renderDemoFrame(input: DemoFrameInput): string {
   });
 
   const pods = collectPodUsage(batch, metadata, input.resolutionMs);
-  const cpuOfPod = (pod: (typeof pods)[number]) => pod.containers.reduce((total, container) => total + (container.cpuMillicores ?? 0), 0);
-  const busiest = [...pods].sort((a, b) => cpuOfPod(b) - cpuOfPod(a)).slice(0, input.podRows ?? 10);
+  const cpuOfPod = (pod: (typeof pods)[number]): number | undefined =>
+    pod.containers.some((container) => container.cpuMillicores !== undefined)
+      ? pod.containers.reduce((total, container) => total + (container.cpuMillicores ?? 0), 0)
+      : undefined;
+  const busiest = [...pods].sort((a, b) => (cpuOfPod(b) ?? -1) - (cpuOfPod(a) ?? -1)).slice(0, input.podRows ?? 10);
   const podRows = busiest.map((pod) => {
     const memory = pod.containers.reduce((total, container) => total + Number(container.memoryWorkingSetBytes ?? 0n), 0);
     const marker = hasExplanation(diagnostics, podKey(pod.namespace, pod.name)) || pod.missingContainers.length > 0 ? '*' : ' ';
