@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, errorMessage, formatDurationMs, type ConfigProblem } from '@kubestats/core';
+import { ConfigError, errorMessage, formatDurationMs, sleep, systemClock, type ConfigProblem } from '@kubestats/core';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { renderExplainReport, type ExplainReport } from '../api/explain.js';
@@ -242,7 +242,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     },
   );
 
-  addSettingOptions(program.command('once').description('run one cycle and print the batch summary (rates need a second sample, so run at least twice for cpu/usage_rate)'))
+  addSettingOptions(program.command('once').description('run one cycle now and print the batch summary; --cycles=N runs N, one per resolution (rates need a second sample)'))
     .option('--cycles <n>', 'cycles to run (default 1)', '1')
     .action(async (options: Record<string, unknown>) => {
       const { cycles, ...rest } = options;
@@ -254,6 +254,8 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
       try {
         await app.prepare();
         for (let cycle = 0; cycle < count; cycle++) {
+          // Each cycle covers the last complete window: wait for the next one to close so rates have a new sample.
+          if (cycle > 0) await sleep(systemClock, settings.resolutionMs - (Date.now() % settings.resolutionMs) + 50);
           const report = await app.pipeline.runOnce();
           io.stdout.write(`${renderBatchSummary(report)}\n`);
         }
