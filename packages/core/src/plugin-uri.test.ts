@@ -15,6 +15,10 @@ describe('parsePluginUri', () => {
       uri: { type: 'kafka', target: undefined, options: { brokers: ['h1:9092', 'h2:9092'] } },
     });
     expect(parsePluginUri('memory')).toEqual({ ok: true, uri: { type: 'memory', target: undefined, options: {} } });
+    expect(parsePluginUri("kubernetes.summary_api:''?kubeletPort=10250")).toEqual({
+      ok: true,
+      uri: { type: 'kubernetes.summary_api', target: undefined, options: { kubeletPort: ['10250'] } },
+    });
     expect(parsePluginUri("kubernetes.summary_api:''")).toEqual({
       ok: true,
       uri: { type: 'kubernetes.summary_api', target: undefined, options: {} },

@@ -33,10 +33,11 @@ export function parsePluginUri(
   if (!/^[a-z][\w.-]*$/i.test(type)) {
     return { ok: false, message: `${JSON.stringify(text)}: expected TYPE[:URL][?options], e.g. influxdb:http://127.0.0.1:8086?db=k8s` };
   }
-  let rest = colon === -1 ? '' : expanded.slice(colon + 1);
-  if (rest === "''" || rest === '""') rest = '';
+  const rest = colon === -1 ? '' : expanded.slice(colon + 1);
   const questionMark = rest.indexOf('?');
-  const targetText = questionMark === -1 ? rest : rest.slice(0, questionMark);
+  let targetText = questionMark === -1 ? rest : rest.slice(0, questionMark);
+  // Heapster's docs write an empty target as a shell-quoted `''` (`kubernetes.summary_api:''`).
+  if (targetText === "''" || targetText === '""') targetText = '';
   const query = questionMark === -1 ? '' : rest.slice(questionMark + 1);
   // A Map, then own properties: `?constructor=x` or `?__proto__=x` must be options, not Object.prototype members.
   const collected = new Map<string, string[]>();
