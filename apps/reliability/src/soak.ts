@@ -63,7 +63,8 @@ export async function main(args: readonly string[]): Promise<number> {
   const settings = resolveSettings({
     source: `kubernetes.summary_api:${sim.apiServerUrl}?inClusterConfig=false&auth=${kubeconfigPath}&useNodeStatusPort=true&insecure=true&timeoutMs=${values['kubelet-timeout-ms']}`,
     metric_resolution: 1000,
-    sink: [`influxdb:http://${proxy.address}?db=${db}&timeout=2s`],
+    // A 60 s long window (instead of 15 min) so the memory sink is full, and RSS should be flat, after ~2 minutes.
+    sink: ['memory:?longWindow=60s&maxSeriesPoints=60', `influxdb:http://${proxy.address}?db=${db}&timeout=2s`],
     heapster_port: 0,
     listen_ip: '127.0.0.1',
   });
@@ -119,7 +120,8 @@ export async function main(args: readonly string[]): Promise<number> {
   const influxDropped = await counter(app.pipeline.registry, 'kubestats_sink_dropped_points_total', 'influxdb');
   await fetch(`http://127.0.0.1:8086/query?q=${encodeURIComponent(`DROP DATABASE "${db}"`)}`, { method: 'POST' }).catch(() => undefined);
 
-  const warm = samples.filter((sample) => sample.elapsedS >= Math.min(60, (minutes * 60) / 4));
+  // Warm-up: the memory sink's windows fill (60 batches, 60 s of series) and the heap settles.
+  const warm = samples.filter((sample) => sample.elapsedS >= Math.min(120, (minutes * 60) / 2));
   const quarter = Math.max(1, Math.floor(warm.length / 4));
   const earlyRss = median(warm.slice(0, quarter).map((sample) => sample.rssMiB));
   const lateRss = median(warm.slice(-quarter).map((sample) => sample.rssMiB));
