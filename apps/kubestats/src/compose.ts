@@ -23,7 +23,7 @@ import {
   type Source,
 } from '@kubestats/core';
 import { createKubeMetadata, kubeMetadataOptionsFromSourceUri, type KubeMetadata } from '@kubestats/kube-metadata';
-import { createPipeline, type Pipeline } from '@kubestats/pipeline';
+import { createPipeline, resolveTiming, type Pipeline } from '@kubestats/pipeline';
 import { memorySinkFactory, type MemorySink } from '@kubestats/sink-memory';
 import type { FastifyInstance } from 'fastify';
 import { parseQuirks, startSimulatedCluster, type SimulatedCluster } from 'kubelet-sim';
@@ -87,6 +87,23 @@ function configFor(factory: AnyPluginFactory, raw: Record<string, unknown>): unk
   return parsed.config;
 }
 
+/**
+ * The per-kubelet timeout must end before the cycle's scrape deadline, or one hung kubelet holds the whole scrape
+ * past the deadline and every node's data of that cycle is lost. Left at its default, it is cut to 80 % of the
+ * deadline; set explicitly too long, it is kept and warned about.
+ */
+export function fitKubeletTimeout<C>(config: C, setExplicitly: boolean, resolutionMs: number, logger: Pick<Logger, 'warn'>): C {
+  const timeoutMs = (config as { timeoutMs?: unknown }).timeoutMs;
+  if (typeof timeoutMs !== 'number') return config;
+  const { scrapeTimeoutMs } = resolveTiming({ sources: [], processors: [], sinks: [], resolutionMs });
+  if (timeoutMs < scrapeTimeoutMs) return config;
+  if (setExplicitly) {
+    logger.warn({ timeoutMs, scrapeTimeoutMs }, 'kubelet timeoutMs is not below the scrape deadline: one hung kubelet delays the whole scrape past it');
+    return config;
+  }
+  return { ...config, timeoutMs: Math.max(1, Math.floor(scrapeTimeoutMs * 0.8)) };
+}
+
 /** The simulated cluster's source URI: its apiserver, no credentials, kubelet ports from the node status. */
 export function simulatedSourceUri(sourceType: string, apiServerUrl: string): string {
   return `${sourceType}:${apiServerUrl}?inClusterConfig=false&useNodeStatusPort=true`;
@@ -143,7 +160,11 @@ export async function composeApp(options: ComposeOptions): Promise<KubestatsApp>
     if (!parsedSource.ok) throw new Error(`source: ${parsedSource.message}`);
     const sourceFactory = findSourceFactory(parsedSource.uri.type);
     if (!sourceFactory) throw new Error(`source: unknown type ${JSON.stringify(parsedSource.uri.type)}`);
-    const sourceConfig = resolvePluginConfig(sourceFactory, sourceUri, env);
+    const resolvedSource = resolvePluginConfig(sourceFactory, sourceUri, env);
+    const sourceConfig = {
+      ...resolvedSource,
+      config: fitKubeletTimeout(resolvedSource.config, Object.hasOwn(parsedSource.uri.options, 'timeoutMs'), settings.resolutionMs, logger),
+    };
     const config = sourceConfig.config as { kubelets?: readonly string[]; inClusterConfig?: boolean; auth?: string; insecure?: boolean };
 
     // Static kubelet lists need no apiserver; every other source discovers nodes through the metadata.
