@@ -42,7 +42,8 @@ export function renderPipelineReport(report: PipelineBenchReport): string {
         `  #${index + 1}: ${fixed(cycle.cpuMs, 1)} / ${fixed(cycle.wallMs, 1)} / ${cycle.metricSets} / ${cycle.points} / ${cycle.failures} / ${cycle.diagnostics}`,
     ),
     ...(report.failedCycles > 0
-      ? ['', `WARNING: ${report.failedCycles} measured cycle(s) had failures (e.g. the scrape deadline): their figures differ; see failures above`]
+      ? ['', `WARNING: ${report.failedCycles} of ${report.cycles.length} measured cycles had failures (e.g. the scrape deadline) and are left out of the medians` +
+            `${report.failedCycles === report.cycles.length ? ' - except that no cycle was clean, so the medians use them all' : ''}`]
       : []),
     '',
     'targets:',
