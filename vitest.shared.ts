@@ -14,6 +14,10 @@ export function packageTestConfig(overrides: ViteUserConfig['test'] = {}): ViteU
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
       reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
+      // turbo runs every package's suite at once on CI's two cores: generous bounds keep CPU-heavy property and
+      // end-to-end tests from timing out under that load. Speed is measured by the benchmarks, never by tests.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       ...overrides,
     },
   });
