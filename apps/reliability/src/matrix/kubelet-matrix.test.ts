@@ -210,10 +210,11 @@ describe('kubelet faults: through the fault proxy', () => {
     const invalid = report.diagnostics.filter((diagnostic) => diagnostic.reason === 'invalid-value');
     expect(invalid.map((diagnostic) => diagnostic.detail)).toEqual([
       'cpu.usageCoreNanoSeconds = -5 left out: negative',
+      'memory.workingSetBytes = Infinity left out: not a finite non-negative number',
       'cpu.usageCoreNanoSeconds = "NaN" left out: a string, not a number',
     ]);
-    // 1e400 parses to Infinity, which the decoder takes for uint64 "unlimited": left out, but without a diagnostic
-    // (reported to the decoders' owner). What matters here: it never reaches the batch as a value.
+    // 1e400 parses to Infinity: left out with its own diagnostic (before the decoder fix it passed for uint64
+    // "unlimited", silently), and it never reaches the batch as a value.
     const hugeKey = podContainerKey(pods[0]!.namespace, pods[0]!.name, 'sidecar-1');
     expect(report.batch.metricSets.get(hugeKey)?.metricValues.has('memory/working_set')).toBe(false);
     expectNoNegativeRates(report.batch);

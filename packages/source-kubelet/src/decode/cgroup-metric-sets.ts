@@ -70,9 +70,14 @@ interface PodParts {
   podUid: string;
 }
 
-/** Classifies, deduplicates and builds the sets of one node's cgroups into `session`. */
-export function emitCgroupSets(session: DecodeSession, samples: readonly CgroupSample[]): void {
+/**
+ * Classifies, deduplicates and builds the sets of one node's cgroups into `session`. Returns, per set key, the
+ * cgroup the set was built from (a pod set: its pod-level cgroup, else its sandbox).
+ */
+export function emitCgroupSets(session: DecodeSession, listed: readonly CgroupSample[]): ReadonlyMap<string, string> {
   const nodeName = session.context.nodeName;
+  const samples = oneSamplePerCgroup(session, listed);
+  const builtFrom = new Map<string, string>();
   const pods = new Map<string, PodParts>();
   const podCgroups: CgroupSample[] = [];
   const others: CgroupSample[] = [];
@@ -136,6 +141,7 @@ export function emitCgroupSets(session: DecodeSession, samples: readonly CgroupS
     const key = nodeKey(nodeName);
     session.addUptime(values, root.startMs, key);
     finalKeys.set(root.cgroup, key);
+    builtFrom.set(key, root.cgroup);
     session.metricSets.push({
       key,
       labels: { ...session.nodeLabels, [LabelKeys.type]: EntityTypes.node },
@@ -160,7 +166,9 @@ export function emitCgroupSets(session: DecodeSession, samples: readonly CgroupS
     const sandbox = chooseCandidate(session, parts.key, parts.sandboxes, parentOf);
     for (const sample of parts.sandboxes) finalKeys.set(sample.cgroup, parts.key);
     if (parts.podCgroup !== undefined) finalKeys.set(parts.podCgroup.cgroup, parts.key);
-    if (sandbox !== undefined || parts.podCgroup !== undefined) {
+    const podFrom = parts.podCgroup ?? sandbox;
+    if (podFrom !== undefined) {
+      builtFrom.set(parts.key, podFrom.cgroup);
       session.metricSets.push(buildPodSet(session, parts, podLabels, sandbox));
     }
     for (const [containerName, candidates] of parts.containers) {
@@ -177,10 +185,12 @@ export function emitCgroupSets(session: DecodeSession, samples: readonly CgroupS
         [LabelKeys.containerName]: containerName,
       };
       if (chosen.image !== undefined) labels[LabelKeys.containerBaseImage] = chosen.image;
+      builtFrom.set(key, chosen.cgroup);
       session.metricSets.push(buildSet(session, key, labels, chosen, true));
     }
   }
 
+  const systemContainers = new Map<string, CgroupSample[]>();
   for (const sample of others) {
     // An unlabeled copy of a pod container (e.g. `/system.slice/docker-<id>.scope`) is the same container again.
     const duplicateOf = sample.containerId === undefined ? undefined : podContainerIds.get(sample.containerId);
@@ -194,13 +204,54 @@ export function emitCgroupSets(session: DecodeSession, samples: readonly CgroupS
       finalKeys.set(sample.cgroup, duplicateOf);
       continue;
     }
-    const name = sample.cgroup.startsWith('/') ? sample.cgroup.slice(1) : sample.cgroup;
-    const key = systemContainerKey(nodeName, name);
+    const key = systemContainerKey(nodeName, systemContainerName(sample.cgroup));
     finalKeys.set(sample.cgroup, key);
+    const list = systemContainers.get(key);
+    if (list === undefined) systemContainers.set(key, [sample]);
+    else list.push(sample);
+  }
+  for (const [key, candidates] of systemContainers) {
+    // `kubelet` and `/kubelet` name one system container; both spellings occur in hand-made and fuzzed bodies.
+    const chosen = chooseCandidate(session, key, candidates, noParentScore);
+    if (chosen === undefined) continue;
+    const name = systemContainerName(chosen.cgroup);
     const labels = { ...session.nodeLabels, [LabelKeys.type]: EntityTypes.systemContainer, [LabelKeys.containerName]: name };
-    session.metricSets.push(buildSet(session, key, labels, sample, true));
+    builtFrom.set(key, chosen.cgroup);
+    session.metricSets.push(buildSet(session, key, labels, chosen, true));
   }
   rekeyDiagnostics(session, finalKeys);
+  return builtFrom;
+}
+
+function systemContainerName(cgroup: string): string {
+  return cgroup.startsWith('/') ? cgroup.slice(1) : cgroup;
+}
+
+const noParentScore = (): number => 0;
+
+/**
+ * The same cgroup listed twice (an `/api/v1.3/subcontainers` array, or a mangled body) is one cgroup: the copies are
+ * ranked by the duplicate rule and one is kept, before classification, so the root stays one node and a pod cgroup
+ * stays its pod's. The diagnostic names the cgroup until rekeyDiagnostics moves it to the set's key.
+ */
+function oneSamplePerCgroup(session: DecodeSession, listed: readonly CgroupSample[]): readonly CgroupSample[] {
+  const byCgroup = new Map<string, CgroupSample[]>();
+  let repeated = false;
+  for (const sample of listed) {
+    const list = byCgroup.get(sample.cgroup);
+    if (list === undefined) byCgroup.set(sample.cgroup, [sample]);
+    else {
+      list.push(sample);
+      repeated = true;
+    }
+  }
+  if (!repeated) return listed;
+  const samples: CgroupSample[] = [];
+  for (const [cgroup, candidates] of byCgroup) {
+    const chosen = chooseCandidate(session, cgroup, candidates, noParentScore);
+    if (chosen !== undefined) samples.push(chosen);
+  }
+  return samples;
 }
 
 /** Value diagnostics recorded while reading a cgroup name it; once classified they belong to the set's key. */
@@ -284,7 +335,8 @@ function cpuTotal(sample: CgroupSample): bigint {
 /**
  * The duplicate rule, a total order that never depends on payload order: (1) the cgroup under the pod's expected
  * parent, (2) live counters over frozen over all-zero, (3) the newest start time, (4) the highest cumulative cpu,
- * (5) the lexicographically smallest cgroup name. Negative when `a` wins.
+ * (5) the lexicographically smallest cgroup name. One cgroup listed twice ties on all of these, so then (6) the
+ * latest sample, (7) the more values, (8) the smaller printed values. Negative when `a` wins.
  */
 export function compareCandidates(a: CgroupSample, b: CgroupSample, parentOf: (sample: CgroupSample) => number): number {
   const parent = parentOf(b) - parentOf(a);
@@ -294,7 +346,21 @@ export function compareCandidates(a: CgroupSample, b: CgroupSample, parentOf: (s
   const cpuA = cpuTotal(a);
   const cpuB = cpuTotal(b);
   if (cpuA !== cpuB) return cpuA > cpuB ? -1 : 1;
-  return a.cgroup < b.cgroup ? -1 : a.cgroup > b.cgroup ? 1 : 0;
+  if (a.cgroup !== b.cgroup) return a.cgroup < b.cgroup ? -1 : 1;
+  if (a.scrapeTimeMs !== b.scrapeTimeMs) return b.scrapeTimeMs - a.scrapeTimeMs;
+  const sizeA = a.values.size + a.labeled.length;
+  const sizeB = b.values.size + b.labeled.length;
+  if (sizeA !== sizeB) return sizeB - sizeA;
+  const printedA = printedValues(a);
+  const printedB = printedValues(b);
+  return printedA < printedB ? -1 : printedA > printedB ? 1 : 0;
+}
+
+/** Only reached for one cgroup listed twice with equal start, cpu and sample time: rare, so not cached. */
+function printedValues(sample: CgroupSample): string {
+  const values = [...sample.values].map(([name, value]) => `${name}=${String(value.value)}`).sort();
+  const labeled = sample.labeled.map((metric) => `${metric.name}${JSON.stringify(metric.labels)}=${String(metric.value.value)}`).sort();
+  return [...values, ...labeled].join(',');
 }
 
 function chooseCandidate(

@@ -25,6 +25,20 @@ import { describeJsonType } from './decode-error.js';
  */
 export const unlimitedThreshold = 9_223_372_036_854_771_712n;
 const unlimitedThresholdNumber = Number(unlimitedThreshold);
+/** The largest uint64; anything above it (1e30, 1e400 → Infinity) is no counter cAdvisor can write. */
+export const uint64Max = 18_446_744_073_709_551_615n;
+/** uint64 max as a double prints it (2^64): the float form of "unlimited" is at most this. */
+const uint64MaxNumber = Number(uint64Max);
+
+/**
+ * How a non-negative value reads: `unlimited` in cAdvisor's uint64 "no limit" range (absent, no diagnostic),
+ * `out-of-range` above uint64 max or infinite (left out with a diagnostic), `number` otherwise.
+ */
+export function largeValueKind(value: number | bigint): 'number' | 'unlimited' | 'out-of-range' {
+  if (typeof value === 'bigint') return value > uint64Max ? 'out-of-range' : value >= unlimitedThreshold ? 'unlimited' : 'number';
+  if (!Number.isFinite(value) || value > uint64MaxNumber) return 'out-of-range';
+  return value >= unlimitedThresholdNumber ? 'unlimited' : 'number';
+}
 
 /** Entries of a metric-values map under construction. */
 export type MetricValues = Map<string, MetricValue>;
@@ -65,14 +79,23 @@ export class DecodeSession {
         this.invalid(key, what, value, 'negative');
         return undefined;
       }
-      if (value >= unlimitedThresholdNumber) return undefined;
-      this.invalid(key, what, value, Number.isFinite(value) && value > 0 ? invalidFloatReason(value) : 'not a finite non-negative number');
+      if (!Number.isFinite(value) || value < 0) {
+        this.invalid(key, what, value, 'not a finite non-negative number');
+        return undefined;
+      }
+      const kind = largeValueKind(value);
+      if (kind === 'unlimited') return undefined;
+      this.invalid(key, what, value, kind === 'out-of-range' ? outOfRangeReason : invalidFloatReason(value));
       return undefined;
     }
     if (typeof value === 'bigint') {
-      if (value >= unlimitedThreshold) return undefined;
-      if (value >= 0n) return value;
-      this.invalid(key, what, value, 'negative');
+      if (value < 0n) {
+        this.invalid(key, what, value, 'negative');
+        return undefined;
+      }
+      const kind = largeValueKind(value);
+      if (kind === 'number') return value;
+      if (kind === 'out-of-range') this.invalid(key, what, value, outOfRangeReason);
       return undefined;
     }
     this.invalid(key, what, value, `${describeJsonType(value)}, not a number`);
@@ -121,6 +144,9 @@ function parseTimeMs(text: string): number {
   }
   return ms;
 }
+
+/** Why a value above uint64 max (or infinite) is left out. */
+export const outOfRangeReason = 'out of range: above uint64 max';
 
 function invalidFloatReason(value: number): string {
   return Number.isInteger(value) ? 'above 2^53, already rounded by whoever wrote it' : 'not an integer';

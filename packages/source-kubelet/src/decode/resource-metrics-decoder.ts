@@ -24,8 +24,7 @@ import { emitCgroupSets, Liveness, type CgroupSample } from './cgroup-metric-set
 import type { DecodeContext, DecodeResult } from './decode-context.js';
 import { DecodeError } from './decode-error.js';
 import { parsePrometheusText, type PrometheusFamily, type PrometheusSample } from './prometheus-text-parser.js';
-import { DecodeSession, unlimitedThreshold, type MetricValues } from './decode-session.js';
-
+import { DecodeSession, largeValueKind, outOfRangeReason, type MetricValues } from './decode-session.js';
 
 /** Families of `/metrics/resource` (kubelet ≥ 1.18; `container_start_time_seconds` since ~1.23). */
 export const resourceFamilies = {
@@ -271,7 +270,13 @@ class ResourceReader {
       this.#session.invalid(key, resourceFamilies.containerStart, text, 'not a finite non-negative number');
       return 0;
     }
-    return Math.round(seconds * 1000);
+    const ms = Math.round(seconds * 1000);
+    if (ms > maxTimeMs) {
+      // 1e308 s is finite, but its milliseconds are Infinity: no Date holds it, and uptime would be -Infinity.
+      this.#session.invalid(key, resourceFamilies.containerStart, text, 'out of range: after the last time a Date can hold');
+      return 0;
+    }
+    return ms;
   }
 
   #cadvisorSample(family: string, metric: MetricDescriptor | undefined, cgroup: string, sample: PrometheusSample): void {
@@ -324,12 +329,27 @@ class ResourceReader {
     if (this.#scrapeError) {
       session.diagnose(this.#nodeKey, 'decode', 'missing-value', 'the kubelet reported scrape_error 1: it failed to collect some container metrics, so some are missing');
     }
-    if (this.#node !== undefined) session.metricSets.push(entitySet(session, this.#node));
-    for (const pod of this.#pods.values()) session.metricSets.push(entitySet(session, pod));
-    for (const container of this.#containers.values()) session.metricSets.push(entitySet(session, container));
-    if (this.#cgroups.size > 0) emitCgroupSets(session, [...this.#cgroups.values()].map(toCgroupSample));
+    const builtFrom = this.#cgroups.size > 0 ? emitCgroupSets(session, [...this.#cgroups.values()].map(toCgroupSample)) : noCgroupSets;
+    const entities = [...(this.#node === undefined ? [] : [this.#node]), ...this.#pods.values(), ...this.#containers.values()];
+    for (const entity of entities) {
+      // A body mixing both shapes (a mangled cadvisor body, a proxy merging endpoints) can name one entity by cgroup
+      // and again by series without an `id`. The cgroup view wins: it went through the duplicate rule and has more.
+      const cgroup = builtFrom.get(entity.key);
+      if (cgroup === undefined) {
+        session.metricSets.push(entitySet(session, entity));
+        continue;
+      }
+      session.diagnose(
+        entity.key,
+        'dedupe',
+        'duplicate-cgroup-resolved',
+        `kept cgroup ${cgroup}; dropped the series without an id label (${[...entity.values.keys()].join(', ') || 'no values'}); rule: a cgroup's series over series without one`,
+      );
+    }
   }
 }
+
+const noCgroupSets: ReadonlyMap<string, string> = new Map();
 
 function entitySet(session: DecodeSession, entity: EntityValues): MetricSet {
   session.addUptime(entity.values, entity.startMs, entity.key);
@@ -383,8 +403,19 @@ function secondsToNanos(session: DecodeSession, text: string, key: string, what:
     session.invalid(key, what, text, 'not a finite non-negative number of seconds');
     return undefined;
   }
-  return BigInt(Math.round(seconds * 1e6)) * 1000n;
+  const micros = Math.round(seconds * 1e6);
+  // 1e308 s is finite but its microseconds are not (BigInt(Infinity) throws); a cpu counter is uint64 nanoseconds.
+  if (micros * 1000 > maxCounterNumber) {
+    session.invalid(key, what, text, `${outOfRangeReason} nanoseconds`);
+    return undefined;
+  }
+  return BigInt(micros) * 1000n;
 }
+
+/** The largest Date (ms since the epoch). */
+const maxTimeMs = 8.64e15;
+/** uint64 max as a double: the bound of every counter the kubelet prints. */
+const maxCounterNumber = 2 ** 64;
 
 /** A byte or count value printed as a float (`1.253376e+07`) as an exact integer. */
 function textToInt(session: DecodeSession, text: string, key: string, what: string): bigint | undefined {
@@ -393,6 +424,11 @@ function textToInt(session: DecodeSession, text: string, key: string, what: stri
     session.invalid(key, what, text, 'not a finite non-negative number');
     return undefined;
   }
-  if (value >= Number(unlimitedThreshold)) return undefined;
+  const kind = largeValueKind(value);
+  if (kind === 'unlimited') return undefined;
+  if (kind === 'out-of-range') {
+    session.invalid(key, what, text, outOfRangeReason);
+    return undefined;
+  }
   return BigInt(Math.round(value));
 }
