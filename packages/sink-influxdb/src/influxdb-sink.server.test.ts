@@ -14,12 +14,9 @@ import {
   type DataBatch,
   type Logger,
 } from '@kubestats/core';
-import { sinkContract } from '@kubestats/testing';
+import { RecordingLogger, sinkContract, summaryBatch, summaryFixtureName, TcpProxy } from '@kubestats/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, influxdbUrl, influxql, requireInfluxdb, uniqueDatabase, writeLines, type Series } from './fixtures/influxdb-server.js';
-import { RecordingLogger } from './fixtures/recording-logger.js';
-import { summaryBatch, summaryFixtureName } from './fixtures/summary-batch.js';
-import { TcpProxy } from './fixtures/tcp-proxy.js';
 import { influxdbConfigSchema } from './influxdb-options.js';
 import { influxdbSinkFactory } from './influxdb-sink-factory.js';
 import type { InfluxdbSink } from './influxdb-sink.js';

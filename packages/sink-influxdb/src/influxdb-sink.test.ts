@@ -6,9 +6,8 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { isPermanentError, parseOptions, silentLogger } from '@kubestats/core';
-import { buildBatch, nodeSet } from '@kubestats/testing';
+import { buildBatch, nodeSet, RecordingLogger } from '@kubestats/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createInfluxdbConnection, InfluxdbError, type InfluxdbConnection, type InfluxdbErrorKind } from './influxdb-client.js';
 import { influxdbConfigSchema } from './influxdb-options.js';
 import { InfluxdbSink } from './influxdb-sink.js';

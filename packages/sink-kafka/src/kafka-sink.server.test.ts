@@ -4,12 +4,9 @@
  * proxy in front of the bootstrap broker.
  */
 import { countPoints, isPermanentError, parseOptions, silentLogger, systemClock, type DataBatch, type MetricValue } from '@kubestats/core';
-import { sinkContract } from '@kubestats/testing';
+import { RecordingLogger, sinkContract, summaryBatch, TcpProxy } from '@kubestats/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consume, createTopic, deleteTopics, kafkaBrokers, requireKafka } from './fixtures/kafka-server.js';
-import { RecordingLogger } from './fixtures/recording-logger.js';
-import { summaryBatch } from './fixtures/summary-batch.js';
-import { TcpProxy } from './fixtures/tcp-proxy.js';
 import { kafkaConfigSchema } from './kafka-options.js';
 import { kafkaSinkFactory } from './kafka-sink-factory.js';
 import type { KafkaSink } from './kafka-sink.js';

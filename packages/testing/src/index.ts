@@ -50,3 +50,6 @@ export {
   type SinkContractOptions,
   type SourceContractOptions,
 } from './contract-suites.js';
+export { RecordingLogger } from './recording-logger.js';
+export { loadSummary, summaryBatch, summaryFixtureName } from './summary-batch.js';
+export { TcpProxy } from './tcp-proxy.js';
