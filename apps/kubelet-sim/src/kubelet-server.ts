@@ -13,6 +13,7 @@ import { drained } from './drained.js';
 import { podObject } from './kube-objects.js';
 import type { ContainerQuirks, KubeletPayloadContext } from './kubelet-payload-context.js';
 import type { EndpointFaults, NodeFaults } from './node-faults.js';
+import { PortReservation } from './port-reservation.js';
 import type { KubeletEndpoint } from './quirk-spec.js';
 import { buildResourceMetrics } from './resource-metrics.js';
 import { buildSummary } from './stats-summary.js';
@@ -84,6 +85,8 @@ export class KubeletServer {
   private refusing = false;
   private transition: Promise<void> = Promise.resolve();
   private portNumber = 0;
+  /** Holds the port while refusing, so no other listener on this host is given it (see PortReservation). */
+  private reservation: PortReservation | undefined;
 
   constructor(deps: KubeletServerDeps) {
     this.deps = deps;
@@ -106,20 +109,37 @@ export class KubeletServer {
     this.portNumber = (this.server.address() as AddressInfo).port;
   }
 
-  /** Opens or closes the port to match `refuse`; resolves when done. Transitions run in order. */
+  /**
+   * Closes the port (keeping it reserved) or reopens it to match `refuse`; resolves when done, rejects when that
+   * failed. Transitions run in order; a failed one does not stop the next.
+   */
   setRefusing(refuse: boolean): Promise<void> {
     this.refusing = refuse;
-    this.transition = this.transition.then(async () => {
-      if (this.refusing && this.listening) await this.close();
-      else if (!this.refusing && !this.listening && !this.abort.signal.aborted) await this.listen(this.portNumber);
+    const next = this.transition.then(async () => {
+      if (this.refusing && this.listening) {
+        await this.close();
+        if (!this.abort.signal.aborted) this.reservation = await PortReservation.hold(this.deps.host, this.portNumber);
+      } else if (!this.refusing && !this.listening && !this.abort.signal.aborted) {
+        // Listening first: the reservation's socket is not a listener, so the port can be bound beside it.
+        await this.listen(this.portNumber);
+        await this.releaseReservation();
+      }
     });
-    return this.transition;
+    this.transition = next.catch(() => undefined);
+    return next;
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     await this.transition;
     if (this.listening) await this.close();
+    await this.releaseReservation();
+  }
+
+  private async releaseReservation(): Promise<void> {
+    const reservation = this.reservation;
+    this.reservation = undefined;
+    await reservation?.release();
   }
 
   private listen(port: number): Promise<void> {

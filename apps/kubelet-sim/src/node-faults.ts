@@ -29,7 +29,7 @@ export interface EndpointFaults {
 }
 
 export interface NodeFaults {
-  /** `dead` without `endpoints`: the kubelet's port is closed. */
+  /** `dead` without `endpoints`: the kubelet's port is closed (and kept reserved, see PortReservation). */
   readonly refuse: boolean;
   readonly endpoints: Readonly<Record<KubeletEndpoint, EndpointFaults>>;
 }

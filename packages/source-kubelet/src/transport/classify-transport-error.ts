@@ -18,6 +18,8 @@ const untrustedCertificateCodes = new Set([
 ]);
 const certificateDateCodes = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+/** An established connection closed under a request: ECONNRESET/EPIPE, or undici's "other side closed". */
+const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
@@ -29,16 +31,31 @@ function errorCodes(error: unknown): string[] {
   return codes;
 }
 
+/** The reset code when `error` is a connection closed under a request (worth one retry on a fresh connection). */
+export function connectionResetCode(error: unknown): string | undefined {
+  return errorCodes(error).find((code) => resetCodes.has(code));
+}
+
 /**
  * `prefix` names the kubelet and request (`kubelet 10.0.0.7:10250: GET /stats/summary`); `host` is the dialed host.
+ * `retriedAfter` says why `error` is a retry's (`after the kept-alive connection was reset (ECONNRESET)`).
  */
-export function classifyTransportError(error: unknown, prefix: string, host: string): ScrapeError {
+export function classifyTransportError(error: unknown, prefix: string, host: string, retriedAfter?: string): ScrapeError {
+  const classified = classify(error, prefix, host, retriedAfter);
+  if (retriedAfter === undefined || classified.reason === 'scrape-refused') return classified;
+  return new ScrapeError(classified.reason, `${classified.message} (on a fresh connection, ${retriedAfter})`, { cause: error });
+}
+
+function classify(error: unknown, prefix: string, host: string, retriedAfter: string | undefined): ScrapeError {
   if (error instanceof ScrapeError) return error;
   const codes = errorCodes(error);
   const has = (predicate: (code: string) => boolean): string | undefined => codes.find(predicate);
   const cause = { cause: error };
   const refused = has((code) => code === 'ECONNREFUSED');
-  if (refused) return new ScrapeError('scrape-refused', `${prefix}: connection refused (is the kubelet listening on that port? kubeletPort, useNodeStatusPort)`, cause);
+  if (refused) {
+    const when = retriedAfter === undefined ? '' : ` on a fresh connection ${retriedAfter}`;
+    return new ScrapeError('scrape-refused', `${prefix}: connection refused${when} (is the kubelet listening on that port? kubeletPort, useNodeStatusPort)`, cause);
+  }
   const altName = has((code) => code === 'ERR_TLS_CERT_ALTNAME_INVALID');
   if (altName) {
     const hint =

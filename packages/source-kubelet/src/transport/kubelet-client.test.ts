@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { FakeClock } from '@kubestats/testing';
 import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -267,6 +267,90 @@ describe('KubeletClient over HTTP', () => {
     cycle.abort(new Error('cycle deadline'));
     await expect(pending).rejects.toThrow('cycle deadline');
     await expect(client().fetch(target(port), summaryRequest, cycle.signal)).rejects.toThrow('cycle deadline');
+  });
+});
+
+/**
+ * A bare TCP kubelet stand-in, so a test controls exactly when a kept-alive socket is reset: each connection answers
+ * its first request with a keep-alive `{}` and hands every later request on it to `onReused`.
+ */
+class KeepAliveKubelet {
+  connections = 0;
+  onReused: (socket: Socket) => void = () => undefined;
+  readonly sockets = new Set<Socket>();
+  readonly server = createTcpServer((socket) => {
+    this.connections++;
+    this.sockets.add(socket);
+    let requests = 0;
+    socket.on('error', () => undefined); // resets are what these tests cause
+    socket.on('data', () => {
+      requests++;
+      if (requests === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}');
+      else this.onReused(socket);
+    });
+  });
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening (new connections are refused); open sockets stay until reset. */
+  stopListening(): Promise<void> {
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  close(): Promise<void> {
+    const closed = this.stopListening();
+    for (const socket of this.sockets) socket.destroy();
+    return closed;
+  }
+}
+
+describe('KubeletClient when a kept-alive connection is reset', () => {
+  it('a kubelet that died: the reset kept-alive socket is retried once on a fresh connection, which is refused', async () => {
+    const kubelet = new KeepAliveKubelet();
+    const port = await kubelet.listen();
+    const http = client();
+    expect(await http.fetch(target(port), summaryRequest, new AbortController().signal)).toBe('{}');
+    // The kubelet process dies: its port closes, and the kernel resets the connection kubestats kept alive.
+    let closing: Promise<void> = Promise.resolve();
+    kubelet.onReused = (socket) => {
+      closing = kubelet.stopListening();
+      socket.resetAndDestroy();
+    };
+    const error = await scrapeError(http.fetch(target(port), summaryRequest, new AbortController().signal));
+    await closing;
+    expect(error.reason).toBe('scrape-refused');
+    expect(error.message).toMatch(new RegExp(`^kubelet 127.0.0.1:${port}: GET /stats/summary: connection refused .*after the kept-alive connection was reset \\(ECONNRESET\\)`));
+  });
+
+  it('a kubelet that is back: the retry on a fresh connection gets the body', async () => {
+    const kubelet = new KeepAliveKubelet();
+    const port = await kubelet.listen();
+    const http = client();
+    await http.fetch(target(port), summaryRequest, new AbortController().signal);
+    kubelet.onReused = (socket) => socket.resetAndDestroy();
+    expect(await http.fetch(target(port), summaryRequest, new AbortController().signal)).toBe('{}');
+    expect(kubelet.connections).toBe(2);
+    await kubelet.close();
+  });
+
+  it('a kubelet that resets every connection: one retry, then scrape-network-error naming the reset', async () => {
+    const kubelet = new KeepAliveKubelet();
+    const port = await kubelet.listen();
+    kubelet.server.removeAllListeners('connection');
+    kubelet.server.on('connection', (socket: Socket) => {
+      kubelet.connections++;
+      kubelet.sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    const error = await scrapeError(client().fetch(target(port), summaryRequest, new AbortController().signal));
+    expect(error.reason).toBe('scrape-network-error');
+    expect(error.message).toMatch(/ECONNRESET.*\(on a fresh connection, after the kept-alive connection was reset \(ECONNRESET\)\)$/);
+    expect(kubelet.connections).toBe(2);
+    await kubelet.close();
   });
 });
 

@@ -2,12 +2,14 @@
  * HTTP(S) to kubelets over one undici Agent: keep-alive connections reused across cycles, a per-kubelet timeout on
  * the injected clock (combined with the cycle signal), a streaming size cap, CA verification unless `insecure`, and
  * the bearer token on HTTPS. Every failure is a ScrapeError with a precise reason and a message naming the kubelet;
- * only the cycle signal's abort escapes as its own reason.
+ * only the cycle signal's abort escapes as its own reason. A connection reset before any response (what a kept-alive
+ * socket to a kubelet that died or restarted gets) is retried once on a fresh connection, so a dead kubelet is
+ * reported as refused every cycle, not as a network error on the cycle that finds the old socket.
  */
 import { Agent, request } from 'undici';
 import { abortReason, errorMessage, type Clock } from '@kubestats/core';
 import { targetAddress, targetUrl, type KubeletTarget } from '../discovery/kubelet-target.js';
-import { classifyTransportError } from './classify-transport-error.js';
+import { classifyTransportError, connectionResetCode } from './classify-transport-error.js';
 import { ScrapeError } from './scrape-error.js';
 
 export interface KubeletRequest {
@@ -69,6 +71,9 @@ export class KubeletClient {
     } catch (error) {
       if (cycleSignal.aborted) throw abortReason(cycleSignal);
       if (timeout.signal.aborted) throw abortReason(timeout.signal);
+      if (error instanceof RetriedAfterReset) {
+        throw classifyTransportError(error.retryError, prefix, target.host, `after the kept-alive connection was reset (${error.resetCode})`);
+      }
       throw classifyTransportError(error, prefix, target.host);
     } finally {
       clock.clearTimeout(timer);
@@ -84,13 +89,29 @@ export class KubeletClient {
     if (kubeletRequest.body !== undefined) headers['content-type'] = 'application/json';
     const token = target.https ? await this.#options.bearerToken() : undefined;
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const response = await request(targetUrl(target, kubeletRequest.path), {
-      dispatcher: this.#agent,
-      method: kubeletRequest.method,
-      headers,
-      ...(kubeletRequest.body === undefined ? {} : { body: kubeletRequest.body }),
-      signal,
-    });
+    const url = targetUrl(target, kubeletRequest.path);
+    const send = () =>
+      request(url, {
+        dispatcher: this.#agent,
+        method: kubeletRequest.method,
+        headers,
+        ...(kubeletRequest.body === undefined ? {} : { body: kubeletRequest.body }),
+        signal,
+      });
+    let response: Awaited<ReturnType<typeof send>>;
+    try {
+      response = await send();
+    } catch (error) {
+      const resetCode = signal.aborted ? undefined : connectionResetCode(error);
+      if (resetCode === undefined) throw error;
+      // undici has dropped the reset socket, so this goes out on a fresh connection: a kubelet that restarted
+      // answers it, one that died refuses it. Both requests are reads, safe to send twice.
+      try {
+        response = await send();
+      } catch (retryError) {
+        throw new RetriedAfterReset(resetCode, retryError);
+      }
+    }
     const { statusCode, body } = response;
     if (statusCode < 200 || statusCode > 299) {
       const snippet = await readSnippet(body);
@@ -126,6 +147,19 @@ export class KubeletClient {
       chunks.push(chunk);
     }
     return Buffer.concat(chunks, received).toString('utf8');
+  }
+}
+
+/** The retry after a reset failed too: classified by the retry's error, with the reset named beside it. */
+class RetriedAfterReset extends Error {
+  override readonly name = 'RetriedAfterReset';
+  readonly resetCode: string;
+  readonly retryError: unknown;
+
+  constructor(resetCode: string, retryError: unknown) {
+    super(`retry after ${resetCode} failed: ${errorMessage(retryError)}`, { cause: retryError });
+    this.resetCode = resetCode;
+    this.retryError = retryError;
   }
 }
 
