@@ -107,5 +107,7 @@ export {
 } from './metric-set.js';
 export { countPoints } from './batch-points.js';
 export { rateWindowMsOf, withRateWindowMs } from './rate-window.js';
+export { exportResultOf, type ChunkOutcome } from './export-outcome.js';
+export { raceAbort } from './race-abort.js';
 export { redactPluginUri, resolvePluginConfig, type ResolvedPluginConfig } from './plugin-config.js';
 export { expandEnvironment, parsePluginUri, type ParsePluginUriResult, type PluginUri } from './plugin-uri.js';

@@ -5,7 +5,10 @@
  */
 import {
   abortReason,
+  exportResultOf,
   PermanentError,
+  raceAbort,
+  type ChunkOutcome,
   type ComponentHealth,
   type DataBatch,
   type ExportResult,
@@ -24,11 +27,6 @@ export interface InfluxdbSinkOptions {
 }
 
 /** What one chunk's write came to; kept per batch so a retried batch does not rewrite what already landed. */
-interface ChunkOutcome {
-  readonly written: number;
-  readonly rejected: number;
-  readonly failure?: ItemFailure;
-}
 
 export class InfluxdbSink implements Sink {
   readonly name = 'sink/influxdb';
@@ -93,19 +91,8 @@ export class InfluxdbSink implements Sink {
       }
       await this.#writeChunks(chunks, outcomes, signal);
     }
-    let pointsWritten = 0;
-    let pointsRejected = mapped.failures.length;
-    const failures: ItemFailure[] = [...mapped.failures];
-    for (const outcome of outcomes.values()) {
-      pointsWritten += outcome.written;
-      pointsRejected += outcome.rejected;
-      if (outcome.failure) failures.push(outcome.failure);
-    }
     this.#progress.delete(batch);
-    if (pointsWritten === 0 && pointsRejected > 0) {
-      throw new PermanentError(`${this.name}: all ${pointsRejected} points rejected: ${failures.map((failure) => failure.detail).join('; ')}`);
-    }
-    return { pointsWritten, pointsRejected, failures };
+    return exportResultOf(this.name, mapped.failures, outcomes.values());
   }
 
   /** Writes the chunks not yet delivered, `concurrency` at a time; throws (retryable) after the first that must be retried. */
@@ -198,20 +185,3 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** Settles with `work`, or rejects with the signal's reason as soon as it aborts (the request is aborted too). */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}

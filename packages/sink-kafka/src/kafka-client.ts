@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import kafkajs from 'kafkajs';
 import type { KafkaConfig, logCreator, Producer, SASLOptions } from 'kafkajs';
-import { abortReason, type Logger } from '@kubestats/core';
+import { abortReason, raceAbort, type Logger } from '@kubestats/core';
 
 const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = kafkajs;
 
@@ -135,24 +135,6 @@ function saslOptions(sasl: NonNullable<KafkaConnectionOptions['sasl']>): SASLOpt
   return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
 }
 
-/** Settles with `work`, or rejects with the signal's reason as soon as it aborts. */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
 /** The production connection over kafkajs. Creating it does no I/O. */
 export function createKafkaConnection(options: KafkaConnectionOptions): KafkaConnection {

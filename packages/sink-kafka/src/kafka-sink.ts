@@ -5,16 +5,18 @@
  */
 import {
   abortReason,
+  exportResultOf,
   PermanentError,
+  raceAbort,
+  type ChunkOutcome,
   type ComponentHealth,
   type DataBatch,
   type ExportResult,
-  type ItemFailure,
   type Logger,
   type Sink,
 } from '@kubestats/core';
 import { toKafkaMessages, type HeapsterKafkaMessage, type KafkaMessageOptions } from './heapster-kafka-message.js';
-import { KafkaSinkError, raceAbort, type KafkaConnection } from './kafka-client.js';
+import { KafkaSinkError, type KafkaConnection } from './kafka-client.js';
 import type { KafkaSinkConfig } from './kafka-options.js';
 
 export interface KafkaSinkOptions {
@@ -26,11 +28,6 @@ export interface KafkaSinkOptions {
 /** Record overhead per message inside a record batch (attributes, varints, offsets), for chunk sizing. */
 const recordOverheadBytes = 64;
 
-interface ChunkOutcome {
-  readonly written: number;
-  readonly rejected: number;
-  readonly failure?: ItemFailure;
-}
 
 /** Splits messages into sendBatch calls of at most `count` messages and `maxBytes` bytes. */
 export function chunkMessages(messages: readonly HeapsterKafkaMessage[], count: number, maxBytes: number): HeapsterKafkaMessage[][] {
@@ -125,19 +122,8 @@ export class KafkaSink implements Sink {
         throw error instanceof Error ? error : new Error(String(error));
       }
     }
-    let pointsWritten = 0;
-    let pointsRejected = mapped.failures.length;
-    const failures: ItemFailure[] = [...mapped.failures];
-    for (const outcome of outcomes.values()) {
-      pointsWritten += outcome.written;
-      pointsRejected += outcome.rejected;
-      if (outcome.failure) failures.push(outcome.failure);
-    }
     this.#progress.delete(batch);
-    if (pointsWritten === 0 && pointsRejected > 0) {
-      throw new PermanentError(`${this.name}: all ${pointsRejected} points rejected: ${failures.map((failure) => failure.detail).join('; ')}`);
-    }
-    return { pointsWritten, pointsRejected, failures };
+    return exportResultOf(this.name, mapped.failures, outcomes.values());
   }
 
   #markReady(): void {
