@@ -181,6 +181,10 @@ export async function composeApp(options: ComposeOptions): Promise<KubestatsApp>
             clock,
           });
     const clusterMetadata: ClusterMetadata | undefined = metadata;
+    // The kubelet source warns for its own connections; the apiserver's verification is switched off here, silently otherwise.
+    if (metadata && config.insecure === true) {
+      logger.warn({ apiServer: sourceConfig.target ?? 'in-cluster' }, 'apiserver TLS certificate verification is disabled (insecure=true)');
+    }
 
     const source: Source = sourceFactory.create({
       config: sourceConfig.config,
@@ -254,7 +258,11 @@ export async function composeApp(options: ComposeOptions): Promise<KubestatsApp>
       prepared ??= (async () => {
         if (!metadata) return;
         const timeoutMs = options.metadataSyncTimeoutMs ?? 30_000;
-        const timer = setTimeout(() => metadataAbort.abort(new Error(`cluster metadata: no initial list within ${timeoutMs} ms`)), timeoutMs);
+        // The URL is known once start() has read the kube config; the error names it so a hung apiserver is identifiable.
+        const timer = setTimeout(
+          () => metadataAbort.abort(new Error(`cluster metadata: apiserver ${metadata.apiServerUrl ?? sourceConfig.target ?? '(in-cluster)'}: no initial list within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         try {
           await metadata.start(metadataAbort.signal);
         } finally {
