@@ -142,4 +142,14 @@ describe('summary: a terminated and a running container with the same name', () 
       ]);
     }
   });
+  it('chooses between copies with the same start and counter by content, not by their order', () => {
+    const a = { ...running, memory: { time: '2020-01-01T01:00:00Z', workingSetBytes: 2000 } };
+    const b = { ...running, memory: { time: '2020-01-01T01:00:00Z', workingSetBytes: 1000 } };
+    const kept = [[a, b], [b, a]].map((order) => {
+      const result = decodeSummary(summary(order), { ...context, nowMs: Date.UTC(2021, 0, 1) });
+      const set = result.metricSets.find((candidate) => candidate.key === 'namespace:prod/pod:web-1/container:web');
+      return String(set?.metricValues.get('memory/working_set')?.value);
+    });
+    expect(kept).toEqual(['2000', '2000']);
+  });
 });

@@ -179,7 +179,7 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
       containerKey,
       'dedupe',
       'duplicate-container-resolved',
-      `container listed twice in the pod: kept the one started ${isoOrUnknown(kept.collectionStartTimeMs)} (cpu/usage ${cpuOf(kept)}), dropped the one started ${isoOrUnknown(dropped.collectionStartTimeMs)} (cpu/usage ${cpuOf(dropped)}); rule: newer start, then higher cpu/usage, then first listed`,
+      `container listed twice in the pod: kept the one started ${isoOrUnknown(kept.collectionStartTimeMs)} (cpu/usage ${cpuOf(kept)}), dropped the one started ${isoOrUnknown(dropped.collectionStartTimeMs)} (cpu/usage ${cpuOf(dropped)}); rule: newer start, then higher cpu/usage, then the larger values`,
     );
   });
   return { uid, pod: podSet, containers };
@@ -192,8 +192,20 @@ function newerContainer(candidate: MetricSet, current: MetricSet): boolean {
   }
   const candidateCpu = candidate.metricValues.get(Metrics.cpuUsage.name);
   const currentCpu = current.metricValues.get(Metrics.cpuUsage.name);
-  if (candidateCpu?.kind === 'int' && currentCpu?.kind === 'int') return candidateCpu.value > currentCpu.value;
-  return candidateCpu !== undefined && currentCpu === undefined;
+  if (candidateCpu?.kind === 'int' && currentCpu?.kind === 'int' && candidateCpu.value !== currentCpu.value) {
+    return candidateCpu.value > currentCpu.value;
+  }
+  if ((candidateCpu === undefined) !== (currentCpu === undefined)) return candidateCpu !== undefined;
+  // Same start and counter: the copies differ at most in other values. Comparing their content (not their place
+  // in the payload) keeps the choice the same whatever order the kubelet lists them in.
+  return canonicalValues(candidate) > canonicalValues(current);
+}
+
+function canonicalValues(set: MetricSet): string {
+  return [...set.metricValues]
+    .map(([name, value]) => `${name}=${String(value.value)}`)
+    .sort()
+    .join(',');
 }
 
 function cpuOf(set: MetricSet): string {
