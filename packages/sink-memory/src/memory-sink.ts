@@ -1,8 +1,10 @@
 /**
- * The in-memory store behind the HTTP APIs (Heapster's `metric` sink, done properly): a short window of whole
- * batches for "latest" queries and labeled lookups, and a long window of a few key series kept compactly. Memory is
- * bounded on every export: by age (relative to the newer of the clock and the newest batch), by a batch cap and by a
- * per-series point cap. Values are served as exported: floats stay floats, ints stay bigints.
+ * The in-memory store behind the HTTP APIs (Heapster's `metric` sink, done properly): the newest batch as exported
+ * for "latest" queries, a short window of batches for short ranges and labeled lookups, and a long window of a few
+ * key series. Both windows are stored as columns (see columnar-window.ts), not as objects, so what the sink retains
+ * does not dominate the process' garbage collection. Memory is bounded on every export: by age (relative to the newer
+ * of the clock and the newest batch), by a batch cap and by a per-series point cap. Values are served as exported:
+ * floats stay floats, ints stay bigints.
  */
 import {
   abortReason,
@@ -17,7 +19,7 @@ import {
   type MetricSet,
   type Sink,
 } from '@kubestats/core';
-import { SeriesStore, type SeriesPoint, type TimeRange } from './series-store.js';
+import { ColumnarWindow, type SeriesPoint, type TimeRange } from './columnar-window.js';
 
 export interface MemorySinkOptions {
   /** Whole batches younger than this are kept (Heapster: 140 s). */
@@ -43,15 +45,6 @@ export interface MemorySinkStats {
   readonly seriesPoints: number;
 }
 
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const aKeys = Object.keys(a);
-  return aKeys.length === Object.keys(b).length && aKeys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
-}
-
-function inRange(timestampMs: number, range: TimeRange): boolean {
-  return (range.startMs === undefined || timestampMs >= range.startMs) && (range.endMs === undefined || timestampMs <= range.endMs);
-}
-
 /** Labels first (they are what Heapster filtered on), the key as a fallback for sets built without them. */
 function matchesFilter(set: MetricSet, filter: KeyFilter): boolean {
   const parsed = parseKey(set.key);
@@ -72,26 +65,23 @@ export class MemorySink implements Sink {
   readonly #options: MemorySinkOptions;
   readonly #clock: Clock;
   readonly #longMetrics: ReadonlySet<string>;
-  /** Ascending by timestamp, one batch per timestamp. */
-  #batches: DataBatch[] = [];
-  readonly #long: SeriesStore;
+  /** The newest batch exactly as exported (latest queries read it without rebuilding anything). */
+  #latest: DataBatch | undefined;
+  readonly #short = new ColumnarWindow();
+  readonly #long: ColumnarWindow;
 
   constructor(options: MemorySinkOptions, clock: Clock) {
     this.#options = options;
     this.#clock = clock;
     this.#longMetrics = new Set(options.longWindowMetrics);
-    this.#long = new SeriesStore(options.maxSeriesPoints);
+    this.#long = new ColumnarWindow(options.longWindowMetrics);
   }
 
   export(batch: DataBatch, signal: AbortSignal): Promise<ExportResult> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    this.#storeBatch(batch);
-    for (const set of batch.metricSets.values()) {
-      for (const metricName of this.#longMetrics) {
-        const value = set.metricValues.get(metricName);
-        if (value) this.#long.add(set.key, metricName, batch.timestampMs, value);
-      }
-    }
+    this.#short.add(batch);
+    this.#long.add(batch);
+    if (this.#latest === undefined || batch.timestampMs >= this.#latest.timestampMs) this.#latest = batch;
     this.#evict();
     return Promise.resolve({ pointsWritten: countPoints(batch), pointsRejected: 0, failures: [] });
   }
@@ -103,12 +93,26 @@ export class MemorySink implements Sink {
 
   /** The newest batch held, if any. */
   latestBatch(): DataBatch | undefined {
-    return this.#batches.at(-1);
+    const newestMs = this.#short.newestTimestampMs();
+    if (newestMs === undefined) return undefined;
+    // Only when the newest exported batch aged out and a late, older one is left: rebuild it from the window.
+    if (this.#latest?.timestampMs !== newestMs) this.#latest = this.#short.materialise(this.#short.length - 1);
+    return this.#latest;
   }
 
-  /** The short window, oldest first. */
+  /**
+   * The short window, oldest first. The newest batch is the one exported; older ones are rebuilt from the columnar
+   * store (same keys, labels, values and times; sets in first-seen order), so this is a debugging call, not a hot path.
+   */
   batches(): readonly DataBatch[] {
-    return [...this.#batches];
+    const out: DataBatch[] = [];
+    for (let position = 0; position < this.#short.length - 1; position++) {
+      const batch = this.#short.materialise(position);
+      if (batch) out.push(batch);
+    }
+    const latest = this.latestBatch();
+    if (latest) out.push(latest);
+    return out;
   }
 
   /**
@@ -118,18 +122,7 @@ export class MemorySink implements Sink {
    */
   series(key: string, metricName: string, range: TimeRange = {}, labels?: Readonly<Record<string, string>>): readonly SeriesPoint[] {
     if (labels === undefined && this.#longMetrics.has(metricName)) return this.#long.points(key, metricName, range);
-    const points: SeriesPoint[] = [];
-    for (const batch of this.#batches) {
-      if (!inRange(batch.timestampMs, range)) continue;
-      const set = batch.metricSets.get(key);
-      if (!set) continue;
-      const value =
-        labels === undefined
-          ? set.metricValues.get(metricName)
-          : set.labeledMetrics.find((metric) => metric.name === metricName && sameLabels(metric.labels, labels))?.value;
-      if (value) points.push({ timestampMs: batch.timestampMs, value });
-    }
-    return points;
+    return this.#short.points(key, metricName, range, labels);
   }
 
   /** Keys of the latest batch that match every given filter field, sorted. */
@@ -148,29 +141,17 @@ export class MemorySink implements Sink {
   }
 
   stats(): MemorySinkStats {
-    const long = this.#long.size();
-    return { batches: this.#batches.length, series: long.series, seriesPoints: long.points };
-  }
-
-  #storeBatch(batch: DataBatch): void {
-    const last = this.#batches.at(-1);
-    if (!last || batch.timestampMs > last.timestampMs) {
-      this.#batches.push(batch);
-      return;
-    }
-    // A late or re-exported batch (after a retry): keep the window sorted, one batch per timestamp.
-    const index = this.#batches.findIndex((held) => held.timestampMs >= batch.timestampMs);
-    if (this.#batches[index]?.timestampMs === batch.timestampMs) this.#batches[index] = batch;
-    else this.#batches.splice(index, 0, batch);
+    const long = this.#long.stats();
+    return { batches: this.#short.length, series: long.series, seriesPoints: long.points };
   }
 
   #evict(): void {
-    const newest = this.#batches.at(-1)?.timestampMs ?? 0;
+    const newest = this.#short.newestTimestampMs() ?? 0;
     // The newer of the two, so a clock behind the batches cannot keep old data and one ahead still evicts by age.
     const referenceMs = Math.max(this.#clock.now(), newest);
-    const shortCutoffMs = referenceMs - this.#options.shortWindowMs;
-    this.#batches = this.#batches.filter((batch) => batch.timestampMs >= shortCutoffMs);
-    if (this.#batches.length > this.#options.maxBatches) this.#batches = this.#batches.slice(-this.#options.maxBatches);
-    this.#long.evictBefore(referenceMs - this.#options.longWindowMs);
+    this.#short.evict(referenceMs - this.#options.shortWindowMs, this.#options.maxBatches);
+    // One point per series per batch, so the per-series point cap is a cap on long-window batches.
+    this.#long.evict(referenceMs - this.#options.longWindowMs, this.#options.maxSeriesPoints);
+    if (this.#latest !== undefined && this.#latest.timestampMs !== this.#short.newestTimestampMs()) this.#latest = undefined;
   }
 }
