@@ -5,7 +5,7 @@
  * spec.nodeName names, else the first reporting node by name. The pod's containers follow their pod, and a
  * `pod-on-several-nodes` diagnostic names what was kept and dropped.
  */
-import { EntityTypes, parseKey, podKey, type ClusterMetadata, type DataBatch, type DiagnosticInput, type MetricSet } from '@kubestats/core';
+import { EntityTypes, LabelKeys, parseKey, type ClusterMetadata, type DataBatch, type DiagnosticInput, type MetricSet } from '@kubestats/core';
 
 export interface NodeSets {
   readonly nodeName: string;
@@ -17,33 +17,42 @@ export interface MergeResult {
   readonly diagnostics: readonly DiagnosticInput[];
 }
 
-function podOf(set: MetricSet): { namespace: string; podName: string } | undefined {
-  const parsed = parseKey(set.key);
-  if (parsed?.type === EntityTypes.pod || parsed?.type === EntityTypes.podContainer) return parsed;
-  return undefined;
+/** The key of the pod a pod or pod-container set belongs to, from its type label and key (no regex, no parse). */
+function podKeyOf(set: MetricSet): string | undefined {
+  const type = set.labels[LabelKeys.type];
+  if (type === EntityTypes.pod) return set.key;
+  if (type !== EntityTypes.podContainer) return undefined;
+  // Namespace and pod names cannot contain '/', so the first '/container:' ends the pod part.
+  const end = set.key.indexOf('/container:');
+  return end === -1 ? undefined : set.key.slice(0, end);
 }
 
 /** `nodes` in any order; the result does not depend on it. */
 export function mergeNodeResults(nodes: readonly NodeSets[], metadata: ClusterMetadata | undefined, timestampMs: number): MergeResult {
   const sorted = [...nodes].sort((a, b) => (a.nodeName < b.nodeName ? -1 : a.nodeName > b.nodeName ? 1 : 0));
-  const reporters = new Map<string, { namespace: string; podName: string; nodes: string[] }>();
+  // Pass 1: which nodes report each pod. Nearly always one, so only pods seen twice get a list.
+  const firstReporter = new Map<string, string>();
+  const reporters = new Map<string, string[]>();
   for (const node of sorted) {
     for (const set of node.metricSets) {
-      const pod = podOf(set);
-      if (!pod) continue;
-      const key = podKey(pod.namespace, pod.podName);
-      const entry = reporters.get(key) ?? { ...pod, nodes: [] };
-      if (!entry.nodes.includes(node.nodeName)) entry.nodes.push(node.nodeName);
-      reporters.set(key, entry);
+      const key = podKeyOf(set);
+      if (key === undefined) continue;
+      const first = firstReporter.get(key);
+      if (first === undefined) firstReporter.set(key, node.nodeName);
+      else if (first !== node.nodeName) {
+        const names = reporters.get(key) ?? [first];
+        if (!names.includes(node.nodeName)) names.push(node.nodeName);
+        reporters.set(key, names);
+      }
     }
   }
   const winners = new Map<string, string>();
   const diagnostics: DiagnosticInput[] = [];
-  for (const [key, entry] of reporters) {
-    const first = entry.nodes[0];
-    if (entry.nodes.length < 2 || first === undefined) continue;
-    const scheduledOn = metadata?.getPod(entry.namespace, entry.podName)?.nodeName;
-    const kept = scheduledOn !== undefined && entry.nodes.includes(scheduledOn) ? scheduledOn : first;
+  for (const [key, names] of reporters) {
+    const pod = parseKey(key);
+    const scheduledOn = pod?.type === EntityTypes.pod ? metadata?.getPod(pod.namespace, pod.podName)?.nodeName : undefined;
+    const first = names[0] ?? '';
+    const kept = scheduledOn !== undefined && names.includes(scheduledOn) ? scheduledOn : first;
     winners.set(key, kept);
     const why =
       kept === scheduledOn
@@ -56,15 +65,18 @@ export function mergeNodeResults(nodes: readonly NodeSets[], metadata: ClusterMe
       stage: 'scrape',
       reason: 'pod-on-several-nodes',
       node: kept,
-      detail: `reported by nodes ${entry.nodes.join(', ')}; kept ${kept} (${why}), dropped ${entry.nodes.filter((name) => name !== kept).join(', ')}`,
+      detail: `reported by nodes ${names.join(', ')}; kept ${kept} (${why}), dropped ${names.filter((name) => name !== kept).join(', ')}`,
     });
   }
+  // Pass 2: every set, except those of a pod another node won.
   const merged = new Map<string, MetricSet>();
   for (const node of sorted) {
     for (const set of node.metricSets) {
-      const pod = podOf(set);
-      const winner = pod ? winners.get(podKey(pod.namespace, pod.podName)) : undefined;
-      if (winner !== undefined && winner !== node.nodeName) continue;
+      if (winners.size > 0) {
+        const key = podKeyOf(set);
+        const winner = key === undefined ? undefined : winners.get(key);
+        if (winner !== undefined && winner !== node.nodeName) continue;
+      }
       if (!merged.has(set.key)) merged.set(set.key, set);
     }
   }
