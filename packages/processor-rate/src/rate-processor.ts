@@ -7,6 +7,7 @@ import {
   abortReason,
   EntityTypes,
   entityTypeOfKey,
+  LabelKeys,
   rateDefinitions,
   withChanges,
   withRateWindowMs,
@@ -35,7 +36,6 @@ export interface RateProcessorOptions {
 const maxDateMs = 8.64e15;
 
 interface SeriesState {
-  readonly setKey: string;
   readonly metricName: string;
   sample: CounterSample;
   lastSeenCycle: number;
@@ -65,9 +65,20 @@ class DiagnosticCollector {
   }
 }
 
-function seriesId(setKey: string, metricName: string, labels?: Readonly<Record<string, string>>): string {
-  const labelPart = labels ? Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
-  return JSON.stringify([setKey, metricName, labelPart]);
+/**
+ * Identity of a series within its set: the metric name, plus the sorted labels for a labeled metric. Unlabeled
+ * counters (all but disk I/O) use the name itself, so the hot path builds no string.
+ */
+function seriesIdInSet(metricName: string, labels?: Readonly<Record<string, string>>): string {
+  if (!labels) return metricName;
+  const labelPart = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([metricName, labelPart]);
+}
+
+/** Pods and containers are the entities a first sample may get a rate for; the `type` label saves parsing the key. */
+function isPodEntity(set: MetricSet): boolean {
+  const entityType = set.labels[LabelKeys.type] ?? entityTypeOfKey(set.key);
+  return entityType === EntityTypes.pod || entityType === EntityTypes.podContainer;
 }
 
 function seriesName(metricName: string, labels?: Readonly<Record<string, string>>): string {
@@ -79,14 +90,12 @@ function seriesName(metricName: string, labels?: Readonly<Record<string, string>
   return `${metricName}{${inner}}`;
 }
 
-function rawValue(value: MetricValue): bigint | number {
-  return value.value;
-}
-
 export class RateProcessor implements Processor {
   readonly name = 'processor/rate';
   readonly #options: RateProcessorOptions;
-  readonly #series = new Map<string, SeriesState>();
+  /** set key -> series id within the set (see seriesIdInSet) -> state: no per-value key string is built. */
+  readonly #series = new Map<string, Map<string, SeriesState>>();
+  #seriesCount = 0;
   #cycle = 0;
 
   constructor(options: RateProcessorOptions) {
@@ -95,7 +104,7 @@ export class RateProcessor implements Processor {
 
   /** Number of series with state, for tests and self-metrics. */
   get seriesCount(): number {
-    return this.#series.size;
+    return this.#seriesCount;
   }
 
   process(batch: DataBatch, signal: AbortSignal): Promise<ProcessResult> {
@@ -111,36 +120,41 @@ export class RateProcessor implements Processor {
   }
 
   #processSet(set: MetricSet, batchTimestampMs: number, diagnostics: DiagnosticCollector): MetricSet {
-    const entityType = entityTypeOfKey(set.key);
-    const rateOptions: RateOptions = {
-      freshWindowMs: this.#options.freshContainerWindowMs,
-      freshAllowed: entityType === EntityTypes.pod || entityType === EntityTypes.podContainer,
-      startTimeToleranceMs: this.#options.startTimeToleranceMs,
-    };
     // A sample time outside the Date range (a garbage kubelet timestamp) would make the window overflow: use the batch time.
     const sampleTimeMs = set.scrapeTimeMs > 0 && set.scrapeTimeMs <= maxDateMs ? set.scrapeTimeMs : batchTimestampMs;
-    const rates = new Map<string, MetricValue>();
-    const labeledRates: LabeledMetric[] = [];
+    let rateOptions: RateOptions | undefined;
+    let states = this.#series.get(set.key);
+    let rates: Map<string, MetricValue> | undefined;
+    let labeledRates: LabeledMetric[] | undefined;
     let windowMs: number | undefined;
     let cpuWindowMs: number | undefined;
 
     const handle = (input: MetricDescriptor, output: MetricDescriptor, value: MetricValue, labels?: Readonly<Record<string, string>>): MetricValue | undefined => {
-      const id = seriesId(set.key, input.name, labels);
-      const state = this.#series.get(id);
-      const current: CounterSample = { value: rawValue(value), scrapeTimeMs: sampleTimeMs, startTimeMs: set.collectionStartTimeMs };
+      rateOptions ??= {
+        freshWindowMs: this.#options.freshContainerWindowMs,
+        freshAllowed: isPodEntity(set),
+        startTimeToleranceMs: this.#options.startTimeToleranceMs,
+      };
+      const id = seriesIdInSet(input.name, labels);
+      const state = states?.get(id);
+      const current: CounterSample = { value: value.value, scrapeTimeMs: sampleTimeMs, startTimeMs: set.collectionStartTimeMs };
       const outcome = evaluateSample(state?.sample, current, output, rateOptions);
       if (state) {
         state.lastSeenCycle = this.#cycle;
         if (outcome.store) state.sample = current;
       } else if (outcome.store) {
-        this.#series.set(id, { setKey: set.key, metricName: input.name, sample: current, lastSeenCycle: this.#cycle });
+        if (!states) {
+          states = new Map();
+          this.#series.set(set.key, states);
+        }
+        states.set(id, { metricName: input.name, sample: current, lastSeenCycle: this.#cycle });
+        this.#seriesCount++;
       }
-      const name = seriesName(input.name, labels);
       if (outcome.kind === 'skip') {
-        diagnostics.add(set.key, outcome.reason, `${name}: ${outcome.detail}`);
+        diagnostics.add(set.key, outcome.reason, `${seriesName(input.name, labels)}: ${outcome.detail}`);
         return undefined;
       }
-      if (outcome.restart) diagnostics.add(set.key, outcome.restart.reason, `${name}: ${outcome.restart.detail}`);
+      if (outcome.restart) diagnostics.add(set.key, outcome.restart.reason, `${seriesName(input.name, labels)}: ${outcome.restart.detail}`);
       windowMs ??= outcome.windowMs;
       if (output.unit === 'millicores') cpuWindowMs = outcome.windowMs;
       return outcome.value;
@@ -151,40 +165,44 @@ export class RateProcessor implements Processor {
         for (const metric of set.labeledMetrics) {
           if (metric.name !== input.name) continue;
           const rate = handle(input, output, metric.value, metric.labels);
-          if (rate) labeledRates.push({ name: output.name, labels: metric.labels, value: rate });
+          if (rate) (labeledRates ??= []).push({ name: output.name, labels: metric.labels, value: rate });
         }
       } else {
         const value = set.metricValues.get(input.name);
         if (value === undefined) continue;
         const rate = handle(input, output, value);
-        if (rate) rates.set(output.name, rate);
+        if (rate) (rates ??= new Map()).set(output.name, rate);
       }
     }
-    if (rates.size === 0 && labeledRates.length === 0) return set;
+    if (rates === undefined && labeledRates === undefined) return set;
 
-    const metricValues = new Map(set.metricValues);
-    for (const [name, value] of rates) metricValues.set(name, value);
-    const replaced = new Set(labeledRates.map((metric) => seriesId(set.key, metric.name, metric.labels)));
-    const labeledMetrics = [
-      ...set.labeledMetrics.filter((metric) => !replaced.has(seriesId(set.key, metric.name, metric.labels))),
-      ...labeledRates,
-    ];
+    let metricValues = set.metricValues;
+    if (rates) {
+      const copy = new Map(set.metricValues);
+      for (const [name, value] of rates) copy.set(name, value);
+      metricValues = copy;
+    }
+    let labeledMetrics = set.labeledMetrics;
+    if (labeledRates) {
+      const replaced = new Set(labeledRates.map((metric) => seriesIdInSet(metric.name, metric.labels)));
+      labeledMetrics = [...set.labeledMetrics.filter((metric) => !replaced.has(seriesIdInSet(metric.name, metric.labels))), ...labeledRates];
+    }
     const changed = withChanges(set, { metricValues, labeledMetrics });
     const coveredMs = cpuWindowMs ?? windowMs;
     return coveredMs === undefined ? changed : withRateWindowMs(changed, coveredMs);
   }
 
   #evict(diagnostics: DiagnosticCollector): void {
-    const evictedByKey = new Map<string, string[]>();
-    for (const [id, state] of this.#series) {
-      if (this.#cycle - state.lastSeenCycle < this.#options.maxUnseenCycles) continue;
-      this.#series.delete(id);
-      const names = evictedByKey.get(state.setKey) ?? [];
-      names.push(state.metricName);
-      evictedByKey.set(state.setKey, names);
-    }
-    for (const [key, names] of evictedByKey) {
-      diagnostics.add(key, 'series-evicted', `unseen for ${this.#options.maxUnseenCycles} cycles: ${[...new Set(names)].join(', ')}`);
+    for (const [setKey, states] of this.#series) {
+      let evicted: Set<string> | undefined;
+      for (const [id, state] of states) {
+        if (this.#cycle - state.lastSeenCycle < this.#options.maxUnseenCycles) continue;
+        states.delete(id);
+        this.#seriesCount--;
+        (evicted ??= new Set()).add(state.metricName);
+      }
+      if (states.size === 0) this.#series.delete(setKey);
+      if (evicted) diagnostics.add(setKey, 'series-evicted', `unseen for ${this.#options.maxUnseenCycles} cycles: ${[...evicted].join(', ')}`);
     }
   }
 }
