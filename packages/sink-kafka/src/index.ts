@@ -1,5 +1,6 @@
 /** @kubestats/sink-kafka: the `kafka` sink, Heapster's JSON messages produced in batches and keyed per entity. */
-export { kafkaSinkFactory } from './kafka-sink-factory.js';
+export { createKafkaSink, kafkaSinkFactory, type KafkaSinkHooks } from './kafka-sink-factory.js';
+export { KafkaFaultInjector, type KafkaSocketFactory } from './kafka-fault-injector.js';
 export { chunkMessages, KafkaSink, type KafkaSinkOptions } from './kafka-sink.js';
 export { kafkaConfigSchema, type KafkaSinkConfig } from './kafka-options.js';
 export {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import kafkajs from 'kafkajs';
-import type { KafkaConfig, logCreator, Producer, SASLOptions } from 'kafkajs';
+import type { ISocketFactory, KafkaConfig, logCreator, Producer, SASLOptions } from 'kafkajs';
 import { abortReason, raceAbort, type Logger } from '@kubestats/core';
 
 const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = kafkajs;
@@ -54,6 +54,8 @@ export interface KafkaConnectionOptions {
   readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
   readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string; readonly insecure: boolean };
   readonly logger: Logger;
+  /** Opens every broker connection instead of kafkajs' own; for fault injection and tests only (never from the URI). */
+  readonly socketFactory?: ISocketFactory;
 }
 
 const ackValues: Record<Acks, number> = { all: -1, leader: 1, none: 0 };
@@ -154,6 +156,7 @@ export function createKafkaConnection(options: KafkaConnectionOptions): KafkaCon
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(options.logger),
     };
+    if (options.socketFactory) config.socketFactory = options.socketFactory;
     if (options.sasl) config.sasl = saslOptions(options.sasl);
     if (options.tls) {
       const { caFile, certFile, keyFile, insecure } = options.tls;

@@ -1,9 +1,11 @@
 /**
  * The `kafka` sink factory: `--sink=kafka:?brokers=h1:9092&timeseriestopic=heapster-metrics…`. Validates option
  * combinations (SASL needs user and password, TLS cert needs key, snappy/lz4 need a codec) without I/O.
+ * `createKafkaSink(init, hooks)` is the same with programmatic hooks no URI can set (fault injection, tests).
  */
 import { ConfigError, type ConfigProblem, type PluginInit, type SinkFactory } from '@kubestats/core';
 import { compressionAvailable, createKafkaConnection, type KafkaConnectionOptions } from './kafka-client.js';
+import type { KafkaSocketFactory } from './kafka-fault-injector.js';
 import { kafkaConfigSchema, type KafkaSinkConfig } from './kafka-options.js';
 import { KafkaSink } from './kafka-sink.js';
 
@@ -47,13 +49,28 @@ function connectionOptions(config: KafkaSinkConfig, init: PluginInit<KafkaSinkCo
   };
 }
 
+/** Programmatic hooks, deliberately outside the config schema so no sink URI can reach them. */
+export interface KafkaSinkHooks {
+  /**
+   * Opens every broker connection (bootstrap and advertised) instead of kafkajs' default; for fault injection and
+   * tests, e.g. `new KafkaFaultInjector().socketFactory`.
+   */
+  readonly socketFactory?: KafkaSocketFactory;
+}
+
+/** The `kafka` sink for `init`, with optional hooks (what `kafkaSinkFactory.create` does with none). */
+export function createKafkaSink(init: PluginInit<KafkaSinkConfig>, hooks: KafkaSinkHooks = {}): KafkaSink {
+  const options = connectionOptions(init.config, init);
+  const connection = createKafkaConnection(hooks.socketFactory ? { ...options, socketFactory: hooks.socketFactory } : options);
+  return new KafkaSink({ config: init.config, connection, logger: init.logger.child({ component: 'sink/kafka' }) });
+}
+
 export const kafkaSinkFactory = {
   kind: 'sink',
   type: 'kafka',
   description: "Produces every point to Kafka as Heapster's JSON message, keyed per pod or node, in batched sends.",
   configSchema: kafkaConfigSchema,
   create(init: PluginInit<KafkaSinkConfig>): KafkaSink {
-    const connection = createKafkaConnection(connectionOptions(init.config, init));
-    return new KafkaSink({ config: init.config, connection, logger: init.logger.child({ component: 'sink/kafka' }) });
+    return createKafkaSink(init);
   },
 } as const satisfies SinkFactory<typeof kafkaConfigSchema>;
