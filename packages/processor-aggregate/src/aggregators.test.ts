@@ -143,3 +143,21 @@ describe('aggregation properties', () => {
     );
   });
 });
+
+describe('large namespaces', () => {
+  it('aggregates a namespace of 200,000 pods (a spread of their scrape times would overflow the call stack)', async () => {
+    const pods: MetricSet[] = Array.from({ length: 200_000 }, (_, index) => ({
+      key: podKey('big', `p${index}`),
+      labels: { [LabelKeys.type]: 'pod', [LabelKeys.namespaceName]: 'big', [LabelKeys.podName]: `p${index}` },
+      metricValues: new Map([[Metrics.memoryUsage.name, intValue(1n)]]),
+      labeledMetrics: [],
+      collectionStartTimeMs: 0,
+      entityCreateTimeMs: 0,
+      scrapeTimeMs: t0 - (index % 7),
+    }));
+    const result = await new NamespaceAggregator().process({ timestampMs: t0 + 5, metricSets: new Map(pods.map((set) => [set.key, set])) }, signal);
+    const namespace = result.batch.metricSets.get(namespaceKey('big'));
+    expect(namespace?.scrapeTimeMs).toBe(t0);
+    expect(namespace?.metricValues.get(Metrics.memoryUsage.name)).toEqual(intValue(200_000n));
+  });
+});

@@ -19,7 +19,7 @@ import {
   type Processor,
   type ProcessorFactory,
 } from '@kubestats/core';
-import { describeMissing, smallestWindowMs, sumMetrics } from './metric-sum.js';
+import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetrics } from './metric-sum.js';
 
 const metricNames = aggregatedUsageMetrics.map((metric) => metric.name);
 
@@ -42,7 +42,7 @@ export class ClusterAggregator implements Processor {
       labeledMetrics: [],
       collectionStartTimeMs: 0,
       entityCreateTimeMs: 0,
-      scrapeTimeMs: Math.max(0, ...namespaces.map((set) => set.scrapeTimeMs)) || batch.timestampMs,
+      scrapeTimeMs: latestScrapeTimeMs(namespaces) || batch.timestampMs,
     };
     const windowMs = smallestWindowMs(namespaces);
     const metricSets = new Map(batch.metricSets);

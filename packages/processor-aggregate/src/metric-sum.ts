@@ -67,3 +67,13 @@ export function smallestWindowMs(sets: readonly MetricSet[]): number | undefined
   }
   return smallest;
 }
+
+/**
+ * The latest scrape time of `sets`, 0 when none is known. A loop, not `Math.max(...)`: spreading the pods of a large
+ * namespace (more than ~150,000) into arguments overflows the call stack.
+ */
+export function latestScrapeTimeMs(sets: readonly MetricSet[]): number {
+  let latest = 0;
+  for (const set of sets) if (set.scrapeTimeMs > latest) latest = set.scrapeTimeMs;
+  return latest;
+}

@@ -19,7 +19,7 @@ import {
   type Processor,
   type ProcessorFactory,
 } from '@kubestats/core';
-import { describeMissing, smallestWindowMs, sumMetrics } from './metric-sum.js';
+import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetrics } from './metric-sum.js';
 
 const metricNames = aggregatedUsageMetrics.map((metric) => metric.name);
 
@@ -56,7 +56,7 @@ export class NamespaceAggregator implements Processor {
       if (namespaceId !== undefined) labels[LabelKeys.namespaceId] ??= namespaceId;
       const metricValues = new Map(existing?.metricValues ?? []);
       for (const [name, value] of sums) metricValues.set(name, value);
-      const scrapeTimeMs = Math.max(0, ...pods.map((pod) => pod.scrapeTimeMs)) || batch.timestampMs;
+      const scrapeTimeMs = latestScrapeTimeMs(pods) || batch.timestampMs;
       const aggregated: MetricSet = existing
         ? withChanges(existing, { labels, metricValues, scrapeTimeMs })
         : { key, labels, metricValues, labeledMetrics: [], collectionStartTimeMs: 0, entityCreateTimeMs: 0, scrapeTimeMs };

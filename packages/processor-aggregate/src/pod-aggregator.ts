@@ -22,7 +22,7 @@ import {
   type Processor,
   type ProcessorFactory,
 } from '@kubestats/core';
-import { describeMissing, smallestWindowMs, sumMetrics } from './metric-sum.js';
+import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetrics } from './metric-sum.js';
 import { isPauseContainer } from './pause-container.js';
 
 /** Usage metrics a pod should get from every container: a container lacking one makes the pod partial. */
@@ -128,7 +128,7 @@ export class PodAggregator implements Processor {
       labeledMetrics: [],
       collectionStartTimeMs: starts.length > 0 ? Math.min(...starts) : 0,
       entityCreateTimeMs: creates.length > 0 ? Math.min(...creates) : 0,
-      scrapeTimeMs: Math.max(0, ...sets.map((set) => set.scrapeTimeMs)) || batchTimestampMs,
+      scrapeTimeMs: latestScrapeTimeMs(sets) || batchTimestampMs,
     };
     const windowMs = smallestWindowMs(sets);
     return windowMs === undefined ? created : withRateWindowMs(created, windowMs);
