@@ -34,4 +34,13 @@ describe('metric-set keys', () => {
     expect(parseKey('namespace:/pod:x')).toBeUndefined();
     expect(parseKey('')).toBeUndefined();
   });
+
+  it('memoises: the same key yields the same frozen result, and a rejected key stays rejected', () => {
+    const key = podContainerKey('memo', 'p', 'c');
+    const first = parseKey(key);
+    expect(parseKey(key)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(parseKey('pod:memo')).toBeUndefined();
+    expect(parseKey('pod:memo')).toBeUndefined();
+  });
 });

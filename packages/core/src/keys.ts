@@ -42,8 +42,25 @@ export type ParsedKey =
 const keyPattern =
   /^(?:node:(?<node>[^/]+)(?:\/container:(?<sys>.+))?|namespace:(?<ns>[^/]+)(?:\/pod:(?<pod>[^/]+)(?:\/container:(?<container>.+))?)?|(?<cluster>cluster))$/;
 
-/** Parses a key built by the functions above; undefined for anything else. */
+/**
+ * Keys recur every cycle and are parsed in a dozen places per cycle (merge, enrichers, aggregators, sink filters):
+ * the results are memoised. The cache is dropped whole when it reaches this size (more keys than a 5,000-node
+ * cluster has), so key churn cannot grow it without bound.
+ */
+const maxCachedKeys = 1 << 19;
+const parsedKeys = new Map<string, ParsedKey | undefined>();
+
+/** Parses a key built by the functions above; undefined for anything else. The result is shared: never mutate it. */
 export function parseKey(key: string): ParsedKey | undefined {
+  const cached = parsedKeys.get(key);
+  if (cached !== undefined || parsedKeys.has(key)) return cached;
+  if (parsedKeys.size >= maxCachedKeys) parsedKeys.clear();
+  const parsed = parseKeyUncached(key);
+  parsedKeys.set(key, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseKeyUncached(key: string): ParsedKey | undefined {
   const groups = keyPattern.exec(key)?.groups;
   if (!groups) return undefined;
   const { node, sys, ns, pod, container, cluster } = groups;

@@ -34,6 +34,15 @@ interface PodGroup {
   readonly containerKeys: string[];
 }
 
+/**
+ * What the enricher derives from one PodInfo. ClusterMetadata hands out the same PodInfo object until the pod changes
+ * (kube-metadata caches one per informer object), so this is computed once per pod version instead of every cycle.
+ */
+interface DerivedPod {
+  readonly objectLabels: Record<string, string>;
+  readonly containerMetrics: Map<ContainerInfo, ReadonlyMap<string, MetricValue>>;
+}
+
 /** Labels describing where a set runs, copied from a sibling onto stubs. */
 const placementLabels = [LabelKeys.nodename, LabelKeys.hostname, LabelKeys.hostId] as const;
 
@@ -50,6 +59,7 @@ export class PodEnricher implements Processor {
   readonly name = 'processor/pod_enricher';
   readonly #metadata: ClusterMetadata | undefined;
   readonly #labels: LabelCopier;
+  readonly #derived = new WeakMap<PodInfo, DerivedPod>();
 
   constructor(metadata: ClusterMetadata | undefined, labels: LabelCopier) {
     this.#metadata = metadata;
@@ -92,7 +102,8 @@ export class PodEnricher implements Processor {
     out: Map<string, MetricSet>,
     diagnostics: DiagnosticInput[],
   ): void {
-    const objectLabels = this.#labels.labelsFor(pod.labels);
+    const derived = this.#derive(pod);
+    const { objectLabels } = derived;
     const containerSets = group.containerKeys.map((containerKey) => batch.metricSets.get(containerKey)).filter((set) => set !== undefined);
     const existingPod = batch.metricSets.get(key);
     const sibling = containerSets[0];
@@ -136,12 +147,12 @@ export class PodEnricher implements Processor {
       const parsed = parseKey(set.key);
       const containerName = parsed?.type === EntityTypes.podContainer ? parsed.containerName : '';
       seen.add(containerName);
-      out.set(set.key, this.#enrichContainer(set, pod, specByName.get(containerName), objectLabels, podLabels));
+      out.set(set.key, this.#enrichContainer(set, pod, specByName.get(containerName), derived, podLabels));
     }
     for (const container of pod.containers) {
       if (seen.has(container.name)) continue;
       const stubKey = podContainerKey(pod.namespace, pod.name, container.name);
-      out.set(stubKey, this.#stubContainer(stubKey, pod, container, objectLabels, podLabels));
+      out.set(stubKey, this.#stubContainer(stubKey, pod, container, derived, podLabels));
       diagnostics.push({
         key: stubKey,
         stage: 'enrich',
@@ -151,26 +162,35 @@ export class PodEnricher implements Processor {
     }
   }
 
-  #containerMetrics(container: ContainerInfo): Map<string, MetricValue> {
-    const metrics = requestAndLimitMetrics(container.requests, container.limits);
-    metrics.set(Metrics.restartCount.name, intValue(container.restartCount));
-    return metrics;
+  #derive(pod: PodInfo): DerivedPod {
+    let derived = this.#derived.get(pod);
+    if (!derived) {
+      const containerMetrics = new Map<ContainerInfo, ReadonlyMap<string, MetricValue>>();
+      for (const container of pod.containers) {
+        const metrics = requestAndLimitMetrics(container.requests, container.limits);
+        metrics.set(Metrics.restartCount.name, intValue(container.restartCount));
+        containerMetrics.set(container, metrics);
+      }
+      derived = { objectLabels: this.#labels.labelsFor(pod.labels), containerMetrics };
+      this.#derived.set(pod, derived);
+    }
+    return derived;
   }
 
   #enrichContainer(
     set: MetricSet,
     pod: PodInfo,
     container: ContainerInfo | undefined,
-    objectLabels: Record<string, string>,
+    derived: DerivedPod,
     podLabels: Record<string, string>,
   ): MetricSet {
-    const labels: Record<string, string> = { ...set.labels, ...objectLabels, [LabelKeys.podId]: pod.uid };
+    const labels: Record<string, string> = { ...set.labels, ...derived.objectLabels, [LabelKeys.podId]: pod.uid };
     const nodename = podLabels[LabelKeys.nodename];
     if (nodename !== undefined) labels[LabelKeys.nodename] ??= nodename;
     if (!container) return withChanges(set, { labels });
     labels[LabelKeys.containerBaseImage] ??= container.image;
     const metricValues = new Map(set.metricValues);
-    for (const [name, value] of this.#containerMetrics(container)) metricValues.set(name, value);
+    for (const [name, value] of derived.containerMetrics.get(container) ?? []) metricValues.set(name, value);
     return withChanges(set, { labels, metricValues });
   }
 
@@ -178,7 +198,7 @@ export class PodEnricher implements Processor {
     key: string,
     pod: PodInfo,
     container: ContainerInfo,
-    objectLabels: Record<string, string>,
+    derived: DerivedPod,
     podLabels: Record<string, string>,
   ): MetricSet {
     return {
@@ -190,10 +210,11 @@ export class PodEnricher implements Processor {
         [LabelKeys.containerName]: container.name,
         [LabelKeys.containerBaseImage]: container.image,
         ...pick(podLabels, placementLabels),
-        ...objectLabels,
+        ...derived.objectLabels,
         [LabelKeys.podId]: pod.uid,
       },
-      metricValues: this.#containerMetrics(container),
+      // Shared with the next cycles' stubs: metric values are never mutated (the processor contract).
+      metricValues: derived.containerMetrics.get(container) ?? new Map(),
       labeledMetrics: [],
       collectionStartTimeMs: 0,
       entityCreateTimeMs: pod.startTimeMs,

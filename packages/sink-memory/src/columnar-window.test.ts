@@ -62,6 +62,23 @@ describe('ColumnarWindow', () => {
     expect(window.materialise(1)?.metricSets.get(key)?.labels).toEqual(changed.labels);
   });
 
+  it('drops a bigint written before a shape stopped fitting half-way', () => {
+    const window = new ColumnarWindow();
+    window.add(batchOf(T0, [fullSet()]));
+    const reordered = fullSet({
+      metricValues: new Map<string, MetricValue>([
+        [Metrics.cpuUsage.name, intValue(big, 'cumulative')],
+        ['custom/new', intValue(1n)],
+      ]),
+    });
+    const second = fullSet({ metricValues: new Map<string, MetricValue>([[Metrics.cpuUsage.name, intValue(big, 'cumulative')], [Metrics.memoryUsage.name, intValue(2n)], ['custom/ratio', floatValue(1)], ['custom/x', floatValue(1)]]) });
+    window.add(batchOf(T0 + 1, [second]));
+    window.add(batchOf(T0 + 2, [reordered]));
+    const third = fullSet({ metricValues: new Map<string, MetricValue>([[Metrics.cpuUsage.name, intValue(5n, 'cumulative')], ['custom/new', intValue(1n)]]) });
+    window.add(batchOf(T0 + 3, [third]));
+    expect(window.materialise(3)).toEqual(batchOf(T0 + 3, [third]));
+  });
+
   it('shares the layout of identical batches and counts each series once', () => {
     const window = new ColumnarWindow([Metrics.cpuUsageRate.name, Metrics.memoryUsage.name]);
     for (let cycle = 0; cycle < 3; cycle++) {
@@ -88,5 +105,7 @@ describe('ColumnarWindow', () => {
     expect(sameLabels({ a: '1' }, { a: '1', b: '2' })).toBe(false);
     expect(sameLabels({ a: '1', b: '2' }, { a: '1' })).toBe(false);
     expect(sameLabels({ a: '' }, { b: '' })).toBe(false);
+    expect(sameLabels({}, { constructor: 'x' })).toBe(false);
+    expect(sameLabels({ toString: 'x' }, {})).toBe(false);
   });
 });

@@ -74,22 +74,15 @@ function decode(code: number, raw: number, big: bigint | undefined): MetricValue
   return code < 2 ? { kind: 'int', type, value: big ?? BigInt(raw) } : { kind: 'float', type, value: raw };
 }
 
-function labelCount(labels: Readonly<Record<string, string>>): number {
-  let count = 0;
-  for (const key in labels) if (Object.hasOwn(labels, key)) count++;
-  return count;
-}
-
-/** Same keys and values; no allocation, as it runs for every set of every batch. */
+/**
+ * Same keys and values; no allocation, as it runs for every set of every batch. Label values are strings, so a key
+ * one side lacks reads as something else (undefined, or an Object.prototype member) and differs.
+ */
 export function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   if (a === b) return true;
-  let count = 0;
-  for (const key in a) {
-    if (!Object.hasOwn(a, key)) continue;
-    if (!Object.hasOwn(b, key) || a[key] !== b[key]) return false;
-    count++;
-  }
-  return count === labelCount(b);
+  for (const key in a) if (a[key] !== b[key]) return false;
+  for (const key in b) if (typeof a[key] !== 'string') return false;
+  return true;
 }
 
 function inRange(timestampMs: number, range: TimeRange): boolean {
@@ -151,12 +144,16 @@ export class ColumnarWindow {
     let cursor = 0;
     for (const [index, set] of sets.entries()) {
       const slot = slots[index] ?? 0;
-      const known = previous?.shapes[slot];
-      const shape = known !== undefined && this.#fits(known, set) ? known : this.#shapeOf(set);
+      // Common case first: the set looks as it did last batch, and checking that writes its values on the way.
+      let shape = previous?.shapes[slot];
+      if (shape === undefined || !this.#writeIfFits(shape, set, values, cursor, bigInts)) {
+        shape = this.#shapeOf(set);
+        this.#writeValues(set, shape, values, cursor, bigInts);
+      }
       if (shape.metrics.names.length === 0 && shape.labeled.length === 0 && this.#metricList !== undefined) continue;
       shapes[slot] = shape;
       offsets[slot] = cursor;
-      cursor = this.#writeValues(set, shape, values, cursor, bigInts);
+      cursor += shape.metrics.names.length + shape.labeled.length;
       if (times) {
         const base = slot * timesPerSlot;
         times[base] = set.collectionStartTimeMs;
@@ -294,31 +291,35 @@ export class ColumnarWindow {
     else this.#batches.splice(index, 0, stored);
   }
 
-  /** Whether `set` has exactly the shape `shape` describes (the common case: the same set one cycle later). */
-  #fits(shape: SetShape, set: MetricSet): boolean {
+  /**
+   * Writes the set's values from `cursor` while checking that `set` has exactly the shape `shape` describes (the
+   * common case: the same set one cycle later); false as soon as it does not, the values then being rewritten.
+   */
+  #writeIfFits(shape: SetShape, set: MetricSet, values: Float64Array, cursor: number, bigInts: Map<number, bigint>): boolean {
     const { names, codes } = shape.metrics;
+    let position = 0;
     if (this.#metricList !== undefined) {
-      let position = 0;
       for (const name of this.#metricList) {
         const value = set.metricValues.get(name);
         if (value === undefined) continue;
         if (names[position] !== name || codes[position] !== codeOf(value)) return false;
+        storeValue(value, cursor + position, values, bigInts);
         position++;
       }
       return position === names.length;
     }
-    if (shape.containerId !== set.containerId || !sameLabels(shape.labels, set.labels)) return false;
-    if (names.length !== set.metricValues.size || shape.labeled.length !== set.labeledMetrics.length) return false;
-    let position = 0;
+    if (shape.containerId !== set.containerId || names.length !== set.metricValues.size || shape.labeled.length !== set.labeledMetrics.length) return false;
     for (const [name, value] of set.metricValues) {
       if (names[position] !== name || codes[position] !== codeOf(value)) return false;
+      storeValue(value, cursor + position, values, bigInts);
       position++;
     }
     for (const [index, metric] of set.labeledMetrics.entries()) {
       const known = shape.labeled[index];
       if (!known || known.name !== metric.name || known.code !== codeOf(metric.value) || !sameLabels(known.labels, metric.labels)) return false;
+      storeValue(metric.value, cursor + position + index, values, bigInts);
     }
-    return true;
+    return sameLabels(shape.labels, set.labels);
   }
 
   #shapeOf(set: MetricSet): SetShape {
@@ -356,8 +357,8 @@ export class ColumnarWindow {
     return shape;
   }
 
-  /** Writes the set's values in `shape` order from `cursor`; returns the next free index. */
-  #writeValues(set: MetricSet, shape: SetShape, values: Float64Array, cursor: number, bigInts: Map<number, bigint>): number {
+  /** Writes the set's values in `shape` order from `cursor` (a shape just built from this set). */
+  #writeValues(set: MetricSet, shape: SetShape, values: Float64Array, cursor: number, bigInts: Map<number, bigint>): void {
     let index = cursor;
     if (this.#metricList !== undefined) {
       for (const name of shape.metrics.names) {
@@ -365,25 +366,23 @@ export class ColumnarWindow {
         if (value !== undefined) storeValue(value, index, values, bigInts);
         index++;
       }
-      return index;
+      return;
     }
     for (const value of set.metricValues.values()) storeValue(value, index++, values, bigInts);
     for (const metric of set.labeledMetrics) storeValue(metric.value, index++, values, bigInts);
-    return index;
   }
 }
 
 function storeValue(value: MetricValue, index: number, values: Float64Array, bigInts: Map<number, bigint>): void {
-  if (value.kind === 'float') {
-    values[index] = value.value;
+  const asNumber = value.kind === 'float' ? value.value : Number(value.value);
+  if (value.kind === 'float' || Number.isSafeInteger(asNumber)) {
+    values[index] = asNumber;
+    // A rewrite (a shape that stopped fitting half-way) must not leave a bigint of the first attempt behind.
+    if (bigInts.size > 0) bigInts.delete(index);
     return;
   }
-  const asNumber = Number(value.value);
-  if (Number.isSafeInteger(asNumber)) values[index] = asNumber;
-  else {
-    values[index] = Number.NaN;
-    bigInts.set(index, value.value);
-  }
+  values[index] = Number.NaN;
+  bigInts.set(index, value.value);
 }
 
 function sameArrays<T>(a: readonly T[], b: readonly T[]): boolean {
