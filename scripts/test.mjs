@@ -23,7 +23,6 @@ const env = {
   TURBO_TELEMETRY_DISABLED: '1',
   KUBESTATS_INFLUXDB_URL: process.env.KUBESTATS_INFLUXDB_URL ?? `http://127.0.0.1:${process.env.KUBESTATS_INFLUXDB_PORT ?? 8086}`,
   KUBESTATS_KAFKA_BROKERS: process.env.KUBESTATS_KAFKA_BROKERS ?? `127.0.0.1:${process.env.KUBESTATS_KAFKA_PORT ?? 9092}`,
-  KUBESTATS_REQUIRE_SERVICES: '1',
 };
 
 for (const dir of workspaceDirs) rmSync(join(dir, '.vitest-report.json'), { force: true });
