@@ -10,7 +10,6 @@ import {
   LabelKeys,
   rateDefinitions,
   withChanges,
-  withRateWindowMs,
   type DataBatch,
   type DiagnosticInput,
   type DiagnosticReason,
@@ -187,9 +186,9 @@ export class RateProcessor implements Processor {
       const replaced = new Set(labeledRates.map((metric) => seriesIdInSet(metric.name, metric.labels)));
       labeledMetrics = [...set.labeledMetrics.filter((metric) => !replaced.has(seriesIdInSet(metric.name, metric.labels))), ...labeledRates];
     }
-    const changed = withChanges(set, { metricValues, labeledMetrics });
     const coveredMs = cpuWindowMs ?? windowMs;
-    return coveredMs === undefined ? changed : withRateWindowMs(changed, coveredMs);
+    // One copy of the set, not two: withRateWindowMs(withChanges(...)) would spread it twice.
+    return withChanges(set, coveredMs === undefined ? { metricValues, labeledMetrics } : { metricValues, labeledMetrics, rateWindowMs: coveredMs });
   }
 
   #evict(diagnostics: DiagnosticCollector): void {
