@@ -22,7 +22,7 @@ import {
   type Processor,
   type ProcessorFactory,
 } from '@kubestats/core';
-import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetrics } from './metric-sum.js';
+import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetricValues, type SumResult } from './metric-sum.js';
 import { isPauseContainer } from './pause-container.js';
 
 /** Usage metrics a pod should get from every container: a container lacking one makes the pod partial. */
@@ -51,6 +51,34 @@ function containerName(set: MetricSet): string {
   return parsed?.type === EntityTypes.podContainer ? parsed.containerName : set.key;
 }
 
+/**
+ * Sums, in one walk over the containers' values, every gauge the pod's own set does not supply (counters of
+ * different containers start at different times: their sum is no counter). Same result as collecting the names
+ * first and then `sumMetrics` over them, without looking every value up a second time.
+ */
+function sumContainerGauges(sets: readonly MetricSet[], existing: MetricSet | undefined): SumResult {
+  const valuesByName = new Map<string, { values: MetricValue[]; gauge: boolean }>();
+  for (const set of sets) {
+    for (const [name, value] of set.metricValues) {
+      if (existing?.metricValues.has(name)) continue;
+      const gauge = value.type !== 'cumulative';
+      const entry = valuesByName.get(name);
+      if (entry) {
+        entry.values.push(value);
+        entry.gauge ||= gauge;
+      } else valuesByName.set(name, { values: [value], gauge });
+    }
+  }
+  const sums = new Map<string, MetricValue>();
+  const missing = new Map<string, string[]>();
+  for (const [name, { values, gauge }] of valuesByName) {
+    if (!gauge) continue;
+    sums.set(name, sumMetricValues(name, values));
+    if (values.length < sets.length) missing.set(name, sets.filter((set) => !set.metricValues.has(name)).map(containerName));
+  }
+  return { sums, missing };
+}
+
 export class PodAggregator implements Processor {
   readonly name = 'processor/pod_aggregator';
 
@@ -74,14 +102,7 @@ export class PodAggregator implements Processor {
     for (const [key, pod] of pods) {
       const existing = batch.metricSets.get(key);
       const sets = pod.containers.map((container) => container.set);
-      const names = new Set<string>();
-      for (const set of sets) {
-        for (const [name, value] of set.metricValues) {
-          // Counters of different containers start at different times: their sum is no counter.
-          if (value.type !== 'cumulative' && !existing?.metricValues.has(name)) names.add(name);
-        }
-      }
-      const { sums, missing } = sumMetrics([...names], sets, containerName);
+      const { sums, missing } = sumContainerGauges(sets, existing);
       const partial = new Map([...missing].filter(([name]) => partialCheckMetrics.has(name)));
       const aggregated = existing ? this.#update(existing, sums, sets) : this.#create(key, pod, sums, sets, batch.timestampMs);
       metricSets.set(key, aggregated);
