@@ -59,6 +59,7 @@ interface StoredBatch {
 }
 
 const timesPerSlot = 4;
+const maxSpareBuffers = 4;
 /** Interned metric shapes beyond this are dropped (interning only saves memory; a custom-metric storm must not grow it). */
 const maxInternedShapes = 10_000;
 const emptyLabels: Readonly<Record<string, string>> = Object.freeze({});
@@ -108,6 +109,11 @@ export class ColumnarWindow {
   readonly #freeSlots: number[] = [];
   readonly #metricShapes = new Map<string, MetricShape>();
   #stats: ColumnarWindowStats | undefined;
+  /**
+   * Value and time buffers of evicted batches, reused by the next add. A new 100 MB typed array (5,000 nodes) counts
+   * as external memory pressure and makes V8 run a full GC of the whole heap; reusing buffers avoids that.
+   */
+  #spareBuffers: Float64Array[] = [];
 
   constructor(metrics?: readonly string[]) {
     this.#metricList = metrics === undefined ? undefined : [...new Set(metrics)];
@@ -138,9 +144,9 @@ export class ColumnarWindow {
     const previous = this.#batches.at(-1);
     const shapes: (SetShape | undefined)[] = new Array<SetShape | undefined>(slotCount).fill(undefined);
     const offsets = new Int32Array(slotCount).fill(-1);
-    const values = new Float64Array(capacity);
+    const values = this.#buffer(capacity);
     const bigInts = new Map<number, bigint>();
-    const times = this.#metricList === undefined ? new Float64Array(slotCount * timesPerSlot) : undefined;
+    const times = this.#metricList === undefined ? this.#buffer(slotCount * timesPerSlot) : undefined;
     let cursor = 0;
     for (const [index, set] of sets.entries()) {
       const slot = slots[index] ?? 0;
@@ -167,7 +173,7 @@ export class ColumnarWindow {
       timestampMs: batch.timestampMs,
       shapes: sameLayout ? previous.shapes : shapes,
       offsets: sameLayout ? previous.offsets : offsets,
-      values: cursor === capacity ? values : values.slice(0, cursor),
+      values: cursor === values.length ? values : values.subarray(0, cursor),
       bigInts: bigInts.size === 0 ? undefined : bigInts,
       times,
       points: cursor,
@@ -181,6 +187,9 @@ export class ColumnarWindow {
     while (drop < this.#batches.length && (this.#batches[drop]?.timestampMs ?? 0) < cutoffMs) drop++;
     drop = Math.max(drop, this.#batches.length - maxBatches);
     if (drop > 0) {
+      for (const evicted of this.#batches.slice(0, drop)) this.#spareBuffers.push(evicted.values, ...(evicted.times ? [evicted.times] : []));
+      // A few spares cover one add (values and times); more would only hold memory.
+      this.#spareBuffers = this.#spareBuffers.slice(-maxSpareBuffers);
       this.#batches = this.#batches.slice(drop);
       this.#stats = undefined;
     }
@@ -264,6 +273,14 @@ export class ColumnarWindow {
     let series = 0;
     for (const names of seriesBySlot.values()) series += names.size;
     return { batches: this.#batches.length, series, points };
+  }
+
+  /** A buffer of exactly `length` entries: a view of a spare one when one is large enough, else a new one. */
+  #buffer(length: number): Float64Array {
+    const index = this.#spareBuffers.findIndex((spare) => spare.buffer.byteLength >= length * Float64Array.BYTES_PER_ELEMENT);
+    const spare = index < 0 ? undefined : this.#spareBuffers.splice(index, 1)[0];
+    // 5 % headroom, so a fleet that grows a little still fits in the recycled buffer next time.
+    return spare ? new Float64Array(spare.buffer, 0, length) : new Float64Array(Math.ceil(length * 1.05)).subarray(0, length);
   }
 
   #slotFor(key: string, timestampMs: number): number {
