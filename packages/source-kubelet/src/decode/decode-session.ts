@@ -10,9 +10,11 @@ import {
   type DiagnosticInput,
   type DiagnosticReason,
   type DiagnosticStage,
+  type IntMetricValue,
   type LabeledMetric,
   type MetricDescriptor,
   type MetricSet,
+  type MetricType,
   type MetricValue,
 } from '@kubestats/core';
 import type { DecodeContext, DecodeResult } from './decode-context.js';
@@ -162,9 +164,40 @@ function formatValue(value: unknown): string {
   }
 }
 
+/**
+ * Values are immutable and compared by content downstream, so one frozen object can stand for every equal point.
+ * A summary body repeats values heavily (each container reports its node's filesystem capacity, inodes and
+ * available bytes; error and major-fault counters are 0), and every object saved is one less for the GC per cycle.
+ * Two cheap shares, no unbounded cache: a table of 0…255 per type, and the last value built per descriptor (equal
+ * values arrive back to back, container after container).
+ */
+const smallIntLimit = 256n;
+const smallInts: Readonly<Record<MetricType, readonly IntMetricValue[]>> = {
+  gauge: frozenSmallInts('gauge'),
+  cumulative: frozenSmallInts('cumulative'),
+};
+const lastIntValue = new Map<MetricDescriptor, IntMetricValue>();
+
+function frozenSmallInts(type: MetricType): readonly IntMetricValue[] {
+  return Array.from({ length: Number(smallIntLimit) }, (_, index) => Object.freeze(intValue(BigInt(index), type)));
+}
+
+/** An int value of `descriptor`, shared with an equal one built before when that is cheap to find. */
+export function sharedIntValue(descriptor: MetricDescriptor, value: bigint): IntMetricValue {
+  if (value < smallIntLimit) {
+    const small = smallInts[descriptor.type][Number(value)];
+    if (small !== undefined) return small;
+  }
+  const last = lastIntValue.get(descriptor);
+  if (last !== undefined && last.value === value) return last;
+  const built = Object.freeze(intValue(value, descriptor.type));
+  lastIntValue.set(descriptor, built);
+  return built;
+}
+
 /** Sets `descriptor` to `value` when present. */
 export function setInt(values: MetricValues, descriptor: MetricDescriptor, value: bigint | undefined): void {
-  if (value !== undefined) values.set(descriptor.name, intValue(value, descriptor.type));
+  if (value !== undefined) values.set(descriptor.name, sharedIntValue(descriptor, value));
 }
 
 /** Adds a labeled int metric when present. */
@@ -174,7 +207,7 @@ export function pushLabeledInt(
   labels: Readonly<Record<string, string>>,
   value: bigint | undefined,
 ): void {
-  if (value !== undefined) labeled.push({ name: descriptor.name, labels, value: intValue(value, descriptor.type) });
+  if (value !== undefined) labeled.push({ name: descriptor.name, labels, value: sharedIntValue(descriptor, value) });
 }
 
 /** `resource_id` label objects, shared by every set that uses the same id. */
