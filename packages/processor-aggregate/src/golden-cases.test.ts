@@ -2,11 +2,11 @@
  * Golden aggregation cases: each folder under fixtures/ holds batch-1.json and expected.json; the batch runs through
  * pod_aggregator → namespace_aggregator → node_aggregator → cluster_aggregator, as in the app.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger, systemClock, withRateWindowMs, type DataBatch, type DiagnosticInput, type MetricValue, type Processor } from '@kubestats/core';
-import { buildBatch, buildMetricSet, toMetricValue } from '@kubestats/testing';
+import { silentLogger, systemClock, type DiagnosticInput, type Processor } from '@kubestats/core';
+import { expectMetricValue, goldenCaseNames, keyReasons, loadJsonBatch } from '@kubestats/testing';
 import { describe, expect, it } from 'vitest';
 import { clusterAggregatorFactory } from './cluster-aggregator.js';
 import { namespaceAggregatorFactory } from './namespace-aggregator.js';
@@ -15,16 +15,6 @@ import { podAggregatorFactory } from './pod-aggregator.js';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-type JsonValue = string | number | { kind: 'int' | 'float'; type: 'gauge' | 'cumulative'; value: string | number };
-
-interface JsonSet {
-  key: string;
-  scrapeTime?: string;
-  labels?: Record<string, string>;
-  metrics?: Record<string, JsonValue>;
-  rateWindowMs?: number;
-}
-
 interface Expected {
   diagnostics: { key: string; reason: string }[];
   diagnosticDetails?: Record<string, string[]>;
@@ -32,43 +22,7 @@ interface Expected {
   absent: string[];
 }
 
-function parseValue(name: string, value: JsonValue): MetricValue {
-  if (typeof value === 'object') {
-    return value.kind === 'int' ? { kind: 'int', type: value.type, value: BigInt(value.value) } : { kind: 'float', type: value.type, value: Number(value.value) };
-  }
-  return toMetricValue(name, typeof value === 'string' ? BigInt(value) : value);
-}
-
-function loadBatch(path: string): DataBatch {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { timestampMs: string; metricSets: JsonSet[] };
-  return buildBatch(
-    Date.parse(json.timestampMs),
-    json.metricSets.map((input) => {
-      const set = buildMetricSet({
-        key: input.key,
-        labels: input.labels ?? {},
-        metrics: Object.fromEntries(Object.entries(input.metrics ?? {}).map(([name, value]) => [name, parseValue(name, value)])),
-        scrapeTimeMs: input.scrapeTime ? Date.parse(input.scrapeTime) : 0,
-      });
-      return input.rateWindowMs === undefined ? set : withRateWindowMs(set, input.rateWindowMs);
-    }),
-  );
-}
-
-function expectValue(actual: MetricValue | undefined, expected: string | number | null, where: string): void {
-  if (expected === null) return void expect(actual, where).toBeUndefined();
-  if (typeof expected === 'string') return void expect(actual, where).toMatchObject({ kind: 'int', value: BigInt(expected) });
-  expect(actual?.kind, where).toBe('float');
-  expect(Number(actual?.value), where).toBeCloseTo(expected, 9);
-}
-
-const byKeyReason = (a: { key: string; reason: string }, b: { key: string; reason: string }): number =>
-  `${a.key}|${a.reason}`.localeCompare(`${b.key}|${b.reason}`);
-
-const cases = readdirSync(fixturesDir, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name)
-  .sort();
+const cases = goldenCaseNames(fixturesDir);
 
 describe('aggregation golden cases', () => {
   it('includes the partial-pod case', () => {
@@ -83,7 +37,7 @@ describe('aggregation golden cases', () => {
       const chain: Processor[] = [podAggregatorFactory, namespaceAggregatorFactory, nodeAggregatorFactory, clusterAggregatorFactory].map((factory) =>
         factory.create(init),
       );
-      let batch = loadBatch(join(dir, 'batch-1.json'));
+      let batch = loadJsonBatch(join(dir, 'batch-1.json'));
       const diagnostics: DiagnosticInput[] = [];
       for (const processor of chain) {
         const result = await processor.process(batch, new AbortController().signal);
@@ -91,7 +45,7 @@ describe('aggregation golden cases', () => {
         diagnostics.push(...result.diagnostics);
         batch = result.batch;
       }
-      expect(diagnostics.map(({ key, reason }) => ({ key, reason })).sort(byKeyReason)).toEqual([...expected.diagnostics].sort(byKeyReason));
+      expect(keyReasons(diagnostics)).toEqual(keyReasons(expected.diagnostics));
       for (const [key, fragments] of Object.entries(expected.diagnosticDetails ?? {})) {
         const detail = diagnostics.find((diagnostic) => diagnostic.key === key)?.detail ?? '';
         for (const fragment of fragments) expect(detail).toContain(fragment);
@@ -100,7 +54,7 @@ describe('aggregation golden cases', () => {
         const set = batch.metricSets.get(key);
         expect(set, key).toBeDefined();
         expect(set?.labels, key).toMatchObject(want.labels ?? {});
-        for (const [metric, value] of Object.entries(want.metrics ?? {})) expectValue(set?.metricValues.get(metric), value, `${key} ${metric}`);
+        for (const [metric, value] of Object.entries(want.metrics ?? {})) expectMetricValue(set?.metricValues.get(metric), value, `${key} ${metric}`);
         if (want.rateWindowMs !== undefined) expect(set?.rateWindowMs, `${key} window`).toBe(want.rateWindowMs);
       }
       for (const key of expected.absent) expect(batch.metricSets.has(key), key).toBe(false);

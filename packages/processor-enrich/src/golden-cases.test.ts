@@ -2,7 +2,7 @@
  * Golden enrichment cases: each folder under fixtures/ holds metadata.json (the informer cache), batch-1.json and
  * expected.json; the batch runs through pod_enricher → namespace_enricher → node_autoscaling_enricher.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,29 +10,19 @@ import {
   staticClusterMetadata,
   systemClock,
   type ClusterMetadata,
-  type DataBatch,
   type DiagnosticInput,
-  type MetricValue,
   type NamespaceInfo,
   type NodeInfo,
   type PodInfo,
   type Processor,
 } from '@kubestats/core';
-import { buildBatch, toMetricValue } from '@kubestats/testing';
+import { expectMetricValue, goldenCaseNames, keyReasons, loadJsonBatch } from '@kubestats/testing';
 import { describe, expect, it } from 'vitest';
 import { namespaceEnricherFactory } from './namespace-enricher-factory.js';
 import { nodeAutoscalingEnricherFactory } from './node-autoscaling-enricher-factory.js';
 import { podEnricherFactory } from './pod-enricher-factory.js';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-interface JsonSet {
-  key: string;
-  scrapeTime?: string | number;
-  collectionStartTime?: string | number;
-  labels?: Record<string, string>;
-  metrics?: Record<string, string | number>;
-}
 
 interface Expected {
   options: { label_separator: string; ignore_label: string[]; store_label: string[] };
@@ -42,44 +32,12 @@ interface Expected {
   unchanged: string[];
 }
 
-function parseTimeMs(value: string | number | undefined): number {
-  if (value === undefined || value === '0') return 0;
-  return typeof value === 'number' ? value : Date.parse(value);
-}
-
-function loadBatch(path: string): DataBatch {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { timestampMs: string | number; metricSets: JsonSet[] };
-  return buildBatch(
-    parseTimeMs(json.timestampMs),
-    json.metricSets.map((set) => ({
-      key: set.key,
-      labels: set.labels ?? {},
-      metrics: Object.fromEntries(Object.entries(set.metrics ?? {}).map(([name, value]) => [name, toMetricValue(name, typeof value === 'string' ? BigInt(value) : value)])),
-      scrapeTimeMs: parseTimeMs(set.scrapeTime),
-      collectionStartTimeMs: parseTimeMs(set.collectionStartTime),
-    })),
-  );
-}
-
 function loadMetadata(path: string): ClusterMetadata {
   const json = JSON.parse(readFileSync(path, 'utf8')) as { nodes: NodeInfo[]; pods: PodInfo[]; namespaces: NamespaceInfo[] };
   return staticClusterMetadata(json);
 }
 
-function expectValue(actual: MetricValue | undefined, expected: string | number | null, where: string): void {
-  if (expected === null) return void expect(actual, where).toBeUndefined();
-  if (typeof expected === 'string') return void expect(actual, where).toMatchObject({ kind: 'int', value: BigInt(expected) });
-  expect(actual?.kind, where).toBe('float');
-  expect(Number(actual?.value), where).toBeCloseTo(expected, 9);
-}
-
-const byKeyReason = (a: { key: string; reason: string }, b: { key: string; reason: string }): number =>
-  `${a.key}|${a.reason}`.localeCompare(`${b.key}|${b.reason}`);
-
-const cases = readdirSync(fixturesDir, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name)
-  .sort();
+const cases = goldenCaseNames(fixturesDir);
 
 describe('enrichment golden cases', () => {
   it('includes the missing-metadata case', () => {
@@ -97,7 +55,7 @@ describe('enrichment golden cases', () => {
         namespaceEnricherFactory.create({ ...init, config: {} }),
         nodeAutoscalingEnricherFactory.create({ ...init, config: expected.options }),
       ];
-      const input = loadBatch(join(dir, 'batch-1.json'));
+      const input = loadJsonBatch(join(dir, 'batch-1.json'));
       let batch = input;
       const diagnostics: DiagnosticInput[] = [];
       for (const processor of chain) {
@@ -106,14 +64,14 @@ describe('enrichment golden cases', () => {
         diagnostics.push(...result.diagnostics);
         batch = result.batch;
       }
-      expect(diagnostics.map(({ key, reason }) => ({ key, reason })).sort(byKeyReason)).toEqual([...expected.diagnostics].sort(byKeyReason));
+      expect(keyReasons(diagnostics)).toEqual(keyReasons(expected.diagnostics));
       for (const diagnostic of diagnostics) expect(diagnostic.stage).toBe('enrich');
       for (const [key, want] of Object.entries(expected.sets)) {
         const set = batch.metricSets.get(key);
         expect(set, key).toBeDefined();
         expect(set?.labels, key).toMatchObject(want.labels ?? {});
         if (want.entityCreateTimeMs !== undefined) expect(set?.entityCreateTimeMs, key).toBe(want.entityCreateTimeMs);
-        for (const [metric, value] of Object.entries(want.metrics ?? {})) expectValue(set?.metricValues.get(metric), value, `${key} ${metric}`);
+        for (const [metric, value] of Object.entries(want.metrics ?? {})) expectMetricValue(set?.metricValues.get(metric), value, `${key} ${metric}`);
       }
       for (const key of expected.absent) expect(batch.metricSets.has(key), key).toBe(false);
       for (const key of expected.unchanged) expect(batch.metricSets.get(key), key).toBe(input.metricSets.get(key));

@@ -3,32 +3,15 @@
  * yields them) and expected.json (rates, windows and diagnostic reasons after processing both, in order).
  * Bigints are JSON strings; times are ISO strings (nanosecond fractions allowed) or epoch milliseconds.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rateWindowMsOf, type DataBatch, type LabeledMetric, type MetricValue, type ProcessResult } from '@kubestats/core';
-import { buildBatch, toMetricValue, type MetricInput } from '@kubestats/testing';
+import { rateWindowMsOf, silentLogger, systemClock, type LabeledMetric } from '@kubestats/core';
+import { expectMetricValue, goldenCaseNames, keyReasons, loadJsonBatch } from '@kubestats/testing';
 import { describe, expect, it } from 'vitest';
 import { rateProcessorFactory } from './rate-processor-factory.js';
-import { silentLogger, systemClock } from '@kubestats/core';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-type JsonValue = string | number | { kind: 'int' | 'float'; type: 'gauge' | 'cumulative'; value: string | number };
-
-interface JsonSet {
-  key: string;
-  scrapeTime?: string | number;
-  collectionStartTime?: string | number;
-  containerId?: string;
-  metrics?: Record<string, JsonValue>;
-  labeledMetrics?: { name: string; labels: Record<string, string>; value: JsonValue }[];
-}
-
-interface JsonBatch {
-  timestampMs: string | number;
-  metricSets: JsonSet[];
-}
 
 interface Expected {
   description: string;
@@ -40,66 +23,7 @@ interface Expected {
   unchanged?: string[];
 }
 
-/** ISO time with up to nanosecond fraction, "0" for unknown, or epoch ms. */
-function parseTimeMs(value: string | number | undefined): number {
-  if (value === undefined || value === '0') return 0;
-  if (typeof value === 'number') return value;
-  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(value);
-  if (!match?.[1]) throw new Error(`fixture time ${JSON.stringify(value)} is not ISO-8601 UTC`);
-  return Date.parse(`${match[1]}Z`) + Number(`0.${match[2] ?? '0'}`) * 1000;
-}
-
-function parseValue(name: string, value: JsonValue): MetricValue {
-  if (typeof value === 'object') {
-    return value.kind === 'int'
-      ? { kind: 'int', type: value.type, value: BigInt(value.value) }
-      : { kind: 'float', type: value.type, value: Number(value.value) };
-  }
-  const input: MetricInput = typeof value === 'string' ? BigInt(value) : value;
-  return toMetricValue(name, input);
-}
-
-function loadBatch(path: string): DataBatch {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as JsonBatch;
-  return buildBatch(
-    parseTimeMs(json.timestampMs),
-    json.metricSets.map((set) => ({
-      key: set.key,
-      metrics: Object.fromEntries(Object.entries(set.metrics ?? {}).map(([name, value]) => [name, parseValue(name, value)])),
-      labeledMetrics: (set.labeledMetrics ?? []).map((metric) => ({ ...metric, value: parseValue(metric.name, metric.value) })),
-      scrapeTimeMs: parseTimeMs(set.scrapeTime),
-      collectionStartTimeMs: parseTimeMs(set.collectionStartTime),
-      ...(set.containerId === undefined ? {} : { containerId: set.containerId }),
-    })),
-  );
-}
-
-function reasons(result: ProcessResult): { key: string; reason: string }[] {
-  return result.diagnostics.map(({ key, reason }) => ({ key, reason })).sort((a, b) => `${a.key}|${a.reason}`.localeCompare(`${b.key}|${b.reason}`));
-}
-
-function sorted(list: { key: string; reason: string }[]): { key: string; reason: string }[] {
-  return [...list].sort((a, b) => `${a.key}|${a.reason}`.localeCompare(`${b.key}|${b.reason}`));
-}
-
-function expectValue(actual: MetricValue | undefined, expected: string | number | null, where: string): void {
-  if (expected === null) {
-    expect(actual, where).toBeUndefined();
-    return;
-  }
-  expect(actual, where).toBeDefined();
-  if (typeof expected === 'string') {
-    expect(actual, where).toMatchObject({ kind: 'int', value: BigInt(expected) });
-  } else {
-    expect(actual?.kind, where).toBe('float');
-    expect(Number(actual?.value), where).toBeCloseTo(expected, 9);
-  }
-}
-
-const cases = readdirSync(fixturesDir, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name)
-  .sort();
+const cases = goldenCaseNames(fixturesDir);
 
 describe('rate processor golden cases', () => {
   it('has the cases the issue asks for', () => {
@@ -127,24 +51,24 @@ describe('rate processor golden cases', () => {
         metadata: undefined,
       });
       const signal = new AbortController().signal;
-      const first = await processor.process(loadBatch(join(dir, 'batch-1.json')), signal);
-      expect(reasons(first)).toEqual(sorted(expected.batch1Diagnostics));
+      const first = await processor.process(loadJsonBatch(join(dir, 'batch-1.json')), signal);
+      expect(keyReasons(first.diagnostics)).toEqual(keyReasons(expected.batch1Diagnostics));
 
-      const input = loadBatch(join(dir, 'batch-2.json'));
+      const input = loadJsonBatch(join(dir, 'batch-2.json'));
       const second = await processor.process(input, signal);
-      expect(reasons(second)).toEqual(sorted(expected.diagnostics));
+      expect(keyReasons(second.diagnostics)).toEqual(keyReasons(expected.diagnostics));
       expect(second.failures).toEqual([]);
 
       for (const [key, metrics] of Object.entries(expected.metrics)) {
         const set = second.batch.metricSets.get(key);
         expect(set, key).toBeDefined();
-        for (const [metric, value] of Object.entries(metrics)) expectValue(set?.metricValues.get(metric), value, `${key} ${metric}`);
+        for (const [metric, value] of Object.entries(metrics)) expectMetricValue(set?.metricValues.get(metric), value, `${key} ${metric}`);
       }
       for (const [key, metrics] of Object.entries(expected.labeledMetrics ?? {})) {
         const actual: readonly LabeledMetric[] = second.batch.metricSets.get(key)?.labeledMetrics ?? [];
         for (const metric of metrics) {
           const found = actual.find((candidate) => candidate.name === metric.name && JSON.stringify(candidate.labels) === JSON.stringify(metric.labels));
-          expectValue(found?.value, metric.value, `${key} ${metric.name} ${JSON.stringify(metric.labels)}`);
+          expectMetricValue(found?.value, metric.value, `${key} ${metric.name} ${JSON.stringify(metric.labels)}`);
         }
       }
       for (const [key, set] of second.batch.metricSets) {

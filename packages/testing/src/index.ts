@@ -53,3 +53,15 @@ export {
 export { RecordingLogger } from './recording-logger.js';
 export { loadSummary, summaryBatch, summaryFixtureName } from './summary-batch.js';
 export { TcpProxy } from './tcp-proxy.js';
+export {
+  batchFromJson,
+  expectMetricValue,
+  goldenCaseNames,
+  keyReasons,
+  loadJsonBatch,
+  parseFixtureTimeMs,
+  parseFixtureValue,
+  type JsonBatch,
+  type JsonMetricSet,
+  type JsonMetricValue,
+} from './golden-batch.js';
