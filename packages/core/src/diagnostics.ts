@@ -32,6 +32,8 @@ export const diagnosticReasons = {
   'partial-pod': 'Some of the pod\u2019s containers lack a value; the pod is reported with what exists.',
   'missing-value': 'A metric the entity normally has is absent from this scrape.',
   // host and sinks
+  'key-from-several-sources':
+    'Several sources reported the same metric set; the set of the source listed last was kept.',
   'cycle-overrun': 'A cycle ran past its next tick, so that tick was skipped.',
   'component-deadline': 'A component did not finish before its deadline.',
   'component-failed': 'A component call failed as a whole.',

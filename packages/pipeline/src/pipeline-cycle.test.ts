@@ -146,6 +146,10 @@ describe('sources', () => {
     expect(await pipeline.registry.metrics()).toContain(
       'kubestats_source_duplicate_keys_total{component="source/two"} 1',
     );
+    const repeated = report.diagnostics.filter((diagnostic) => diagnostic.reason === 'key-from-several-sources');
+    expect(repeated).toHaveLength(1);
+    expect(repeated[0]).toMatchObject({ key: podKey('default', 'b'), stage: 'pipeline' });
+    expect(repeated[0]?.detail).toMatch(/reported by source\/one and source\/two; kept source\/two's set/);
   });
 
   it('abandons a source that ignores its deadline and still exports the other sources', async () => {

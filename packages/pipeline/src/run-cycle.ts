@@ -149,7 +149,7 @@ export async function runCycle(context: CycleContext, window: TimeWindow, signal
   // usual deployment) its batch is used as is: copying ~100,000 entries per cycle would buy nothing.
   const delivered = scraped.filter((result) => result !== undefined);
   const merged: ReadonlyMap<string, MetricSet> =
-    delivered.length === 1 && delivered[0] ? delivered[0].batch.metricSets : mergeSources(scraped, context);
+    delivered.length === 1 && delivered[0] ? delivered[0].batch.metricSets : mergeSources(scraped, context, record);
   let batch: DataBatch = { timestampMs: window.endMs, metricSets: merged };
 
   // Process: in order, within the cycle's budget; a processor that fails or runs late is skipped.
@@ -182,20 +182,42 @@ export async function runCycle(context: CycleContext, window: TimeWindow, signal
 function mergeSources(
   scraped: readonly (SourceResult | undefined)[],
   context: CycleContext,
+  record: (input: DiagnosticInput) => void,
 ): Map<string, MetricSet> {
   const merged = new Map<string, MetricSet>();
   scraped.forEach((result, index) => {
-    if (!result) return;
+    const participant = context.sources[index];
+    if (!result || !participant) return;
     let duplicates = 0;
     for (const [key, set] of result.batch.metricSets) {
-      if (merged.has(key)) duplicates += 1;
+      if (merged.has(key)) {
+        duplicates += 1;
+        record({
+          key,
+          stage: 'pipeline',
+          reason: 'key-from-several-sources',
+          detail: `${key}: reported by ${earlierSourceOf(key, scraped, index, context)} and ${participant.name}; kept ${participant.name}'s set (the later --source)`,
+        });
+      }
       merged.set(key, set);
     }
-    const participant = context.sources[index];
-    if (duplicates > 0 && participant) {
+    if (duplicates > 0) {
       context.metrics.sourceDuplicateKeys.inc({ component: participant.name }, duplicates);
       context.warnOnce.warn(participant.name, 'duplicate-key', { duplicates }, 'source repeated keys of an earlier source');
     }
   });
   return merged;
+}
+
+/** The source that delivered `key` last before `index`; only looked up for duplicates, which are rare. */
+function earlierSourceOf(
+  key: string,
+  scraped: readonly (SourceResult | undefined)[],
+  index: number,
+  context: CycleContext,
+): string {
+  for (let earlier = index - 1; earlier >= 0; earlier--) {
+    if (scraped[earlier]?.batch.metricSets.has(key)) return context.sources[earlier]?.name ?? `source #${earlier}`;
+  }
+  return 'an earlier source';
 }
