@@ -106,6 +106,7 @@ export {
   type MetricValue,
 } from './metric-set.js';
 export { countPoints } from './batch-points.js';
+export { entityOfSet } from './set-entity.js';
 export { rateWindowMsOf, withRateWindowMs } from './rate-window.js';
 export { exportResultOf, type ChunkOutcome } from './export-outcome.js';
 export { raceAbort } from './race-abort.js';
