@@ -2,7 +2,8 @@
  * The in-memory store behind the HTTP APIs (Heapster's `metric` sink, done properly): the newest batch as exported
  * for "latest" queries, a short window of batches for short ranges and labeled lookups, and a long window of a few
  * key series. Both windows are stored as columns (see columnar-window.ts), not as objects, so what the sink retains
- * does not dominate the process' garbage collection. Memory is bounded on every export: by age (relative to the newer
+ * does not dominate the process' garbage collection; they share one slot registry, and the long window copies its
+ * values from the short window's columns rather than walking the batch again. Memory is bounded on every export: by age (relative to the newer
  * of the clock and the newest batch), by a batch cap and by a per-series point cap. Values are served as exported:
  * floats stay floats, ints stay bigints.
  */
@@ -19,7 +20,7 @@ import {
   type MetricSet,
   type Sink,
 } from '@kubestats/core';
-import { ColumnarWindow, type SeriesPoint, type TimeRange } from './columnar-window.js';
+import { ColumnarWindow, SlotRegistry, type SeriesPoint, type TimeRange } from './columnar-window.js';
 
 export interface MemorySinkOptions {
   /** Whole batches younger than this are kept (Heapster: 140 s). */
@@ -67,20 +68,22 @@ export class MemorySink implements Sink {
   readonly #longMetrics: ReadonlySet<string>;
   /** The newest batch exactly as exported (latest queries read it without rebuilding anything). */
   #latest: DataBatch | undefined;
-  readonly #short = new ColumnarWindow();
+  readonly #short: ColumnarWindow;
   readonly #long: ColumnarWindow;
 
   constructor(options: MemorySinkOptions, clock: Clock) {
     this.#options = options;
     this.#clock = clock;
     this.#longMetrics = new Set(options.longWindowMetrics);
-    this.#long = new ColumnarWindow(options.longWindowMetrics);
+    const slots = new SlotRegistry();
+    this.#short = new ColumnarWindow(undefined, slots);
+    this.#long = new ColumnarWindow(options.longWindowMetrics, slots);
   }
 
   export(batch: DataBatch, signal: AbortSignal): Promise<ExportResult> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     this.#short.add(batch);
-    this.#long.add(batch);
+    this.#long.addProjection(this.#short, batch.timestampMs);
     if (this.#latest === undefined || batch.timestampMs >= this.#latest.timestampMs) this.#latest = batch;
     this.#evict();
     return Promise.resolve({ pointsWritten: countPoints(batch), pointsRejected: 0, failures: [] });
