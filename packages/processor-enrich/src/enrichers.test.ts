@@ -137,3 +137,86 @@ describe('NodeAutoscalingEnricher', () => {
     expect(result.diagnostics[0]?.detail).toContain(Metrics.cpuUsageRate.name);
   });
 });
+
+describe('labels reused across cycles', () => {
+  const cycle = () =>
+    buildBatch(t0, [
+      podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: { 'network/rx_rate': 1 } }),
+      podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'web', node: 'node-1', scrapeMs: t0, metrics: { 'cpu/usage_rate': 5n } }),
+    ]);
+  const podK = podKey('prod', 'web-1');
+  const containerK = podContainerKey('prod', 'web-1', 'web');
+
+  it('pod_enricher hands out the same frozen labels while the decoded labels and the pod are the same', async () => {
+    const enricher = new PodEnricher(metadata, copier);
+    const first = (await enricher.process(cycle(), signal)).batch;
+    const second = (await enricher.process(cycle(), signal)).batch;
+    for (const key of [podK, containerK]) {
+      expect(Object.isFrozen(first.metricSets.get(key)?.labels), key).toBe(true);
+      expect(second.metricSets.get(key)?.labels, key).toBe(first.metricSets.get(key)?.labels);
+    }
+    // Same content again, but the container moved to another node: new labels, built as before.
+    const moved = buildBatch(t0, [
+      podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: {} }),
+      podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'web', node: 'node-2', scrapeMs: t0, metrics: {} }),
+    ]);
+    const third = (await enricher.process(moved, signal)).batch;
+    expect(third.metricSets.get(containerK)?.labels).not.toBe(first.metricSets.get(containerK)?.labels);
+    expect(third.metricSets.get(containerK)?.labels).toMatchObject({ [LabelKeys.nodename]: 'node-2', [LabelKeys.podId]: 'uid-1' });
+    expect(third.metricSets.get(podK)?.labels).toMatchObject({ [LabelKeys.nodename]: 'node-2' });
+    expect(third.metricSets.get(podK)?.labels).not.toBe(first.metricSets.get(podK)?.labels);
+  });
+
+  it('pod_enricher builds new labels for a new version of the pod', async () => {
+    const v2: PodInfo = { ...pod, labels: { app: 'web', tier: 'front' } };
+    let current = pod;
+    const changing = { ...metadata, getPod: () => current };
+    const enricher = new PodEnricher(changing, copier);
+    const first = (await enricher.process(cycle(), signal)).batch;
+    current = v2;
+    const second = (await enricher.process(cycle(), signal)).batch;
+    expect(second.metricSets.get(containerK)?.labels).not.toBe(first.metricSets.get(containerK)?.labels);
+    expect(second.metricSets.get(containerK)?.labels[LabelKeys.labels]).toBe('app:web,tier:front');
+  });
+
+  it('pod_enricher does not reuse labels whose keys come in another order', async () => {
+    const enricher = new PodEnricher(metadata, copier);
+    const input = cycle();
+    const first = (await enricher.process(input, signal)).batch;
+    const set = input.metricSets.get(containerK);
+    if (!set) throw new Error('no container set');
+    const reversed = Object.fromEntries(Object.entries(set.labels).reverse());
+    const second = (await enricher.process(buildBatch(t0, [{ ...set, labels: reversed }]), signal)).batch;
+    expect(second.metricSets.get(containerK)?.labels).not.toBe(first.metricSets.get(containerK)?.labels);
+    expect(Object.keys(second.metricSets.get(containerK)?.labels ?? {})[0]).toBe(Object.keys(reversed)[0]);
+  });
+
+  it('namespace_enricher reuses its copy of a frozen labels object, and copies others every time', async () => {
+    const enricher = new NamespaceEnricher(metadata);
+    const frozen = Object.freeze({ ...podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: {} }).labels });
+    const batchWith = (labels: Readonly<Record<string, string>>) =>
+      buildBatch(t0, [{ ...podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: {} }), labels }]);
+    const first = (await enricher.process(batchWith(frozen), signal)).batch.metricSets.get(podK)?.labels;
+    const second = (await enricher.process(batchWith(frozen), signal)).batch.metricSets.get(podK)?.labels;
+    expect(first).toMatchObject({ [LabelKeys.namespaceId]: 'ns-uid' });
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const open = { ...frozen };
+    const third = (await enricher.process(batchWith(open), signal)).batch.metricSets.get(podK)?.labels;
+    const fourth = (await enricher.process(batchWith(open), signal)).batch.metricSets.get(podK)?.labels;
+    expect(third).toEqual(first);
+    expect(fourth).not.toBe(third);
+  });
+
+  it('namespace_enricher replaces a cached copy when the namespace UID changes', async () => {
+    let uid = 'ns-uid';
+    const changing = { ...metadata, getNamespace: (name: string) => ({ name, uid, labels: {} }) };
+    const enricher = new NamespaceEnricher(changing);
+    const labels = Object.freeze({ ...podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: {} }).labels });
+    const batch = buildBatch(t0, [{ ...podSet({ namespace: 'prod', pod: 'web-1', scrapeMs: t0, metrics: {} }), labels }]);
+    await enricher.process(batch, signal);
+    uid = 'ns-uid-2';
+    const after = (await enricher.process(batch, signal)).batch.metricSets.get(podK)?.labels;
+    expect(after?.[LabelKeys.namespaceId]).toBe('ns-uid-2');
+  });
+});

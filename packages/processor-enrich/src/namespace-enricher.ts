@@ -1,13 +1,17 @@
 /**
  * Heapster's namespace_based_enricher: adds `namespace_id` (the namespace UID) to pod, container and namespace sets
  * from the informer cache. A namespace missing from the cache is one `missing-metadata` diagnostic.
+ *
+ * The pod enricher hands out the same frozen labels object for a set every cycle while its pod and labels do not
+ * change, so the labels with `namespace_id` added are kept per such object and handed out again (frozen too): no
+ * copy per set per cycle. Labels objects that are not frozen may change, so they are copied every time.
  */
 import {
   abortReason,
+  entityOfSet,
   EntityTypes,
   LabelKeys,
   namespaceKey,
-  parseKey,
   withChanges,
   type ClusterMetadata,
   type DataBatch,
@@ -18,9 +22,13 @@ import {
 } from '@kubestats/core';
 import { missingMetadataDetail } from './missing-metadata.js';
 
+type Labels = Readonly<Record<string, string>>;
+
 export class NamespaceEnricher implements Processor {
   readonly name = 'processor/namespace_enricher';
   readonly #metadata: ClusterMetadata | undefined;
+  /** Frozen input labels -> the frozen labels with `namespace_id` added (the UID they hold is checked on use). */
+  readonly #enrichedLabels = new WeakMap<Labels, Labels>();
 
   constructor(metadata: ClusterMetadata | undefined) {
     this.#metadata = metadata;
@@ -31,7 +39,7 @@ export class NamespaceEnricher implements Processor {
     const metricSets = new Map<string, MetricSet>();
     const missing = new Map<string, number>();
     for (const [key, set] of batch.metricSets) {
-      const parsed = parseKey(key);
+      const parsed = entityOfSet(set);
       const namespace =
         parsed?.type === EntityTypes.pod || parsed?.type === EntityTypes.podContainer || parsed?.type === EntityTypes.namespace
           ? parsed.namespace
@@ -39,7 +47,7 @@ export class NamespaceEnricher implements Processor {
       const uid = namespace === undefined ? undefined : this.#metadata?.getNamespace(namespace)?.uid;
       if (namespace !== undefined && uid === undefined) missing.set(namespace, (missing.get(namespace) ?? 0) + 1);
       const needsChange = uid !== undefined && set.labels[LabelKeys.namespaceId] !== uid;
-      metricSets.set(key, needsChange ? withChanges(set, { labels: { ...set.labels, [LabelKeys.namespaceId]: uid } }) : set);
+      metricSets.set(key, needsChange ? withChanges(set, { labels: this.#withNamespaceId(set.labels, uid) }) : set);
     }
     const diagnostics: DiagnosticInput[] = [...missing].map(([namespace, count]) => ({
       key: namespaceKey(namespace),
@@ -48,5 +56,14 @@ export class NamespaceEnricher implements Processor {
       detail: `${missingMetadataDetail(this.#metadata, `namespace ${namespace}`)}; namespace_id left unset on ${count} set(s)`,
     }));
     return Promise.resolve({ batch: { timestampMs: batch.timestampMs, metricSets }, failures: [], diagnostics });
+  }
+
+  #withNamespaceId(labels: Labels, uid: string): Labels {
+    if (!Object.isFrozen(labels)) return { ...labels, [LabelKeys.namespaceId]: uid };
+    const cached = this.#enrichedLabels.get(labels);
+    if (cached?.[LabelKeys.namespaceId] === uid) return cached;
+    const enriched = Object.freeze({ ...labels, [LabelKeys.namespaceId]: uid });
+    this.#enrichedLabels.set(labels, enriched);
+    return enriched;
   }
 }

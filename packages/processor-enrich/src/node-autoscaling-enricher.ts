@@ -7,11 +7,11 @@
  */
 import {
   abortReason,
+  entityOfSet,
   EntityTypes,
   floatValue,
   metricValueAsNumber,
   Metrics,
-  parseKey,
   withChanges,
   type ClusterMetadata,
   type DataBatch,
@@ -87,7 +87,7 @@ export class NodeAutoscalingEnricher implements Processor {
     const metricSets = new Map<string, MetricSet>();
     const diagnostics: DiagnosticInput[] = [];
     for (const [key, set] of batch.metricSets) {
-      const parsed = parseKey(key);
+      const parsed = entityOfSet(set);
       if (parsed?.type !== EntityTypes.node) {
         metricSets.set(key, set);
         continue;
