@@ -161,3 +161,29 @@ describe('large namespaces', () => {
     expect(namespace?.metricValues.get(Metrics.memoryUsage.name)).toEqual(intValue(200_000n));
   });
 });
+
+describe('pod_aggregator finding pods', () => {
+  it('finds the pod set wherever it comes in the batch, and keeps its labels object when nothing is added', async () => {
+    const pod = podSet({ namespace: 'a', pod: 'p1', node: 'n1', scrapeMs: t0, metrics: { 'memory/usage': 10n } });
+    const batch = buildBatch(t0, [
+      podContainerSet({ namespace: 'a', pod: 'p1', container: 'c1', node: 'n1', scrapeMs: t0, metrics: { 'cpu/request': 1n } }),
+      podContainerSet({ namespace: 'a', pod: 'p1', container: 'c2', node: 'n1', scrapeMs: t0, metrics: { 'cpu/request': 2n } }),
+      pod,
+    ]);
+    const out = (await new PodAggregator().process(batch, signal)).batch;
+    expect([...out.metricSets.keys()]).toEqual([...batch.metricSets.keys()]);
+    const aggregated = out.metricSets.get(podKey('a', 'p1'));
+    expect(aggregated?.metricValues.get('cpu/request')).toEqual(intValue(3n));
+    expect(aggregated?.metricValues.get('memory/usage')).toEqual(intValue(10n));
+    expect(aggregated?.labels).toBe(pod.labels);
+  });
+
+  it('groups containers by their labels, and by their key when labels are absent', async () => {
+    const labelled = podContainerSet({ namespace: 'a', pod: 'p1', container: 'c1', node: 'n1', scrapeMs: t0, metrics: { 'cpu/request': 1n } });
+    const bare = { ...podContainerSet({ namespace: 'a', pod: 'p1', container: 'c2', scrapeMs: t0, metrics: { 'cpu/request': 2n } }), labels: {} };
+    const out = (await new PodAggregator().process(buildBatch(t0, [labelled, bare]), signal)).batch;
+    const created = out.metricSets.get(podKey('a', 'p1'));
+    expect(created?.metricValues.get('cpu/request')).toEqual(intValue(3n));
+    expect(created?.labels).toMatchObject({ type: 'pod', namespace_name: 'a', pod_name: 'p1', nodename: 'n1' });
+  });
+});

@@ -8,9 +8,9 @@ import {
   aggregatedUsageMetrics,
   clusterKey,
   defineSchema,
+  entityOfSet,
   EntityTypes,
   LabelKeys,
-  parseKey,
   withRateWindowMs,
   type DataBatch,
   type DiagnosticInput,
@@ -24,7 +24,7 @@ import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetrics } fro
 const metricNames = aggregatedUsageMetrics.map((metric) => metric.name);
 
 function namespaceName(set: MetricSet): string {
-  const parsed = parseKey(set.key);
+  const parsed = entityOfSet(set);
   return parsed?.type === EntityTypes.namespace ? parsed.namespace : set.key;
 }
 
@@ -33,7 +33,7 @@ export class ClusterAggregator implements Processor {
 
   process(batch: DataBatch, signal: AbortSignal): Promise<ProcessResult> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    const namespaces = [...batch.metricSets.values()].filter((set) => parseKey(set.key)?.type === EntityTypes.namespace);
+    const namespaces = [...batch.metricSets.values()].filter((set) => entityOfSet(set)?.type === EntityTypes.namespace);
     const { sums, missing } = sumMetrics(metricNames, namespaces, namespaceName);
     const cluster: MetricSet = {
       key: clusterKey,

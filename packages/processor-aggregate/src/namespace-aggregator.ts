@@ -6,10 +6,10 @@ import {
   abortReason,
   aggregatedUsageMetrics,
   defineSchema,
+  entityOfSet,
   EntityTypes,
   LabelKeys,
   namespaceKey,
-  parseKey,
   withChanges,
   withRateWindowMs,
   type DataBatch,
@@ -24,7 +24,7 @@ import { describeMissing, latestScrapeTimeMs, smallestWindowMs, sumMetrics } fro
 const metricNames = aggregatedUsageMetrics.map((metric) => metric.name);
 
 function podName(set: MetricSet): string {
-  const parsed = parseKey(set.key);
+  const parsed = entityOfSet(set);
   return parsed?.type === EntityTypes.pod ? parsed.podName : set.key;
 }
 
@@ -35,7 +35,7 @@ export class NamespaceAggregator implements Processor {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     const podsByNamespace = new Map<string, MetricSet[]>();
     for (const set of batch.metricSets.values()) {
-      const parsed = parseKey(set.key);
+      const parsed = entityOfSet(set);
       if (parsed?.type !== EntityTypes.pod) continue;
       const pods = podsByNamespace.get(parsed.namespace) ?? [];
       pods.push(set);

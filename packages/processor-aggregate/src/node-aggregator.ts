@@ -6,11 +6,11 @@
 import {
   abortReason,
   defineSchema,
+  entityOfSet,
   EntityTypes,
   LabelKeys,
   nodeAggregatedMetrics,
   nodeKey,
-  parseKey,
   withChanges,
   type DataBatch,
   type DiagnosticInput,
@@ -31,7 +31,7 @@ export class NodeAggregator implements Processor {
     const podsByNode = new Map<string, MetricSet[]>();
     const diagnostics: DiagnosticInput[] = [];
     for (const set of batch.metricSets.values()) {
-      if (parseKey(set.key)?.type !== EntityTypes.pod) continue;
+      if (entityOfSet(set)?.type !== EntityTypes.pod) continue;
       const node = set.labels[LabelKeys.nodename];
       if (!node) {
         diagnostics.push({ key: set.key, stage: 'aggregate', reason: 'missing-value', detail: 'the pod has no nodename label, so its requests and limits count toward no node' });

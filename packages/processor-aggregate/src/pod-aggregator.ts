@@ -7,10 +7,10 @@
 import {
   abortReason,
   defineSchema,
+  entityOfSet,
   EntityTypes,
   LabelKeys,
   Metrics,
-  parseKey,
   podKey,
   withChanges,
   withRateWindowMs,
@@ -43,11 +43,13 @@ const inheritedLabels = [
 interface PodContainers {
   readonly namespace: string;
   readonly podName: string;
+  /** The pod's own set in this batch, if any. */
+  podSet: MetricSet | undefined;
   readonly containers: { readonly name: string; readonly set: MetricSet }[];
 }
 
 function containerName(set: MetricSet): string {
-  const parsed = parseKey(set.key);
+  const parsed = entityOfSet(set);
   return parsed?.type === EntityTypes.podContainer ? parsed.containerName : set.key;
 }
 
@@ -84,23 +86,37 @@ export class PodAggregator implements Processor {
 
   process(batch: DataBatch, signal: AbortSignal): Promise<ProcessResult> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    const pods = new Map<string, PodContainers>();
+    // Pods in the order their first summed container appears, found by namespace then name, with their own set
+    // picked up in the same walk: no pod key is built or looked up per container.
+    const pods: PodContainers[] = [];
+    const podsByNamespace = new Map<string, Map<string, PodContainers>>();
     for (const set of batch.metricSets.values()) {
-      const parsed = parseKey(set.key);
-      if (parsed?.type !== EntityTypes.podContainer || isPauseContainer(parsed.containerName)) continue;
-      const key = podKey(parsed.namespace, parsed.podName);
-      let pod = pods.get(key);
-      if (!pod) {
-        pod = { namespace: parsed.namespace, podName: parsed.podName, containers: [] };
-        pods.set(key, pod);
+      const entity = entityOfSet(set);
+      if (entity?.type === EntityTypes.podContainer && isPauseContainer(entity.containerName)) continue;
+      if (entity?.type !== EntityTypes.podContainer && entity?.type !== EntityTypes.pod) continue;
+      let podsOfNamespace = podsByNamespace.get(entity.namespace);
+      if (!podsOfNamespace) {
+        podsOfNamespace = new Map();
+        podsByNamespace.set(entity.namespace, podsOfNamespace);
       }
-      pod.containers.push({ name: parsed.containerName, set });
+      let pod = podsOfNamespace.get(entity.podName);
+      if (!pod) {
+        pod = { namespace: entity.namespace, podName: entity.podName, podSet: undefined, containers: [] };
+        podsOfNamespace.set(entity.podName, pod);
+      }
+      if (entity.type === EntityTypes.pod) {
+        pod.podSet = set;
+        continue;
+      }
+      if (pod.containers.length === 0) pods.push(pod);
+      pod.containers.push({ name: entity.containerName, set });
     }
 
     const metricSets = new Map(batch.metricSets);
     const diagnostics: DiagnosticInput[] = [];
-    for (const [key, pod] of pods) {
-      const existing = batch.metricSets.get(key);
+    for (const pod of pods) {
+      const existing = pod.podSet;
+      const key = existing?.key ?? podKey(pod.namespace, pod.podName);
       const sets = pod.containers.map((container) => container.set);
       const { sums, missing } = sumContainerGauges(sets, existing);
       const partial = new Map([...missing].filter(([name]) => partialCheckMetrics.has(name)));
@@ -122,9 +138,12 @@ export class PodAggregator implements Processor {
   #update(existing: MetricSet, sums: ReadonlyMap<string, MetricValue>, sets: readonly MetricSet[]): MetricSet {
     const metricValues = new Map(existing.metricValues);
     for (const [name, value] of sums) metricValues.set(name, value);
-    const labels = { ...existing.labels };
-    const nodename = sets.find((set) => set.labels[LabelKeys.nodename])?.labels[LabelKeys.nodename];
-    if (nodename !== undefined) labels[LabelKeys.nodename] ??= nodename;
+    // The pod's labels are copied only when it lacks a `nodename` one of its containers has.
+    const nodename =
+      existing.labels[LabelKeys.nodename] === undefined
+        ? sets.find((set) => set.labels[LabelKeys.nodename])?.labels[LabelKeys.nodename]
+        : undefined;
+    const labels = nodename === undefined ? existing.labels : { ...existing.labels, [LabelKeys.nodename]: nodename };
     const updated = withChanges(existing, { metricValues, labels });
     const windowMs = smallestWindowMs(sets);
     return updated.rateWindowMs === undefined && windowMs !== undefined && sums.has(Metrics.cpuUsageRate.name) ? withRateWindowMs(updated, windowMs) : updated;
