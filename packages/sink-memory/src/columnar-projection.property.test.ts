@@ -73,6 +73,13 @@ describe('ColumnarWindow.addProjection', () => {
     expect(() => new ColumnarWindow(longMetrics).addProjection(short, T0)).toThrow(/SlotRegistry/);
   });
 
+  it('refuses to project into a window without a metric list', () => {
+    const registry = new SlotRegistry();
+    const short = new ColumnarWindow(undefined, registry);
+    short.add(buildBatch(T0, [{ key: 'node:n0', metrics: { 'long/a': 1n } }]));
+    expect(() => new ColumnarWindow(undefined, registry).addProjection(short, T0)).toThrow(/metric list/);
+  });
+
   it('keeps a key the long window still holds from being reused by the short window', () => {
     const registry = new SlotRegistry();
     const short = new ColumnarWindow(undefined, registry);

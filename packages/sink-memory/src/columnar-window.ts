@@ -179,6 +179,12 @@ export class ColumnarWindow {
   readonly #projections = new Map<MetricShape, Projection>();
   /** Slot of each set of the batch being added, reused across adds (add runs synchronously). */
   #slotScratch = new Int32Array(0);
+  /**
+   * Per-slot shapes and offsets of the batch being added, reused across adds and copied only when the layout differs
+   * from the previous batch's (rare in a steady cluster), so a steady export allocates no per-slot arrays.
+   */
+  #shapeScratch: (SetShape | undefined)[] = [];
+  #offsetScratch = new Int32Array(0);
   #stats: ColumnarWindowStats | undefined;
   /**
    * Value and time buffers of evicted batches, reused by the next add. A new 100 MB typed array (5,000 nodes) counts
@@ -222,8 +228,7 @@ export class ColumnarWindow {
     }
     const slotCount = this.#registry.size;
     const previous = this.#batches.at(-1);
-    const shapes: (SetShape | undefined)[] = new Array<SetShape | undefined>(slotCount).fill(undefined);
-    const offsets = new Int32Array(slotCount).fill(-1);
+    const { shapes, offsets } = this.#scratchLayout(slotCount);
     const values = this.#buffer(capacity);
     const bigInts = new Map<number, bigint>();
     const times = this.#metricList === undefined ? this.#buffer(slotCount * timesPerSlot) : undefined;
@@ -249,40 +254,32 @@ export class ColumnarWindow {
         times[base + 3] = set.rateWindowMs ?? Number.NaN;
       }
     }
-    this.#store(batch.timestampMs, previous, shapes, offsets, values, cursor, bigInts, times);
+    this.#store(batch.timestampMs, previous, slotCount, values, cursor, bigInts, times);
   }
 
   /**
    * Stores this window's metrics of `source`'s batch at `timestampMs` (normally the one just added there), read from
    * its columns: the same as `add` of that DataBatch, without walking every set's metric map again. Both windows
-   * must share one SlotRegistry.
+   * must share one SlotRegistry, and this one must keep a metric list (whole sets are what `source` holds).
    */
   addProjection(source: ColumnarWindow, timestampMs: number): void {
     if (source.#registry !== this.#registry) throw new Error('addProjection needs windows sharing one SlotRegistry');
+    if (this.#metricList === undefined) throw new Error('addProjection needs a window with a metric list');
     const from = source.#batches.findLast((held) => held.timestampMs === timestampMs);
     if (!from) return;
     const slotCount = from.shapes.length;
     const previous = this.#batches.at(-1);
-    const shapes: (SetShape | undefined)[] = new Array<SetShape | undefined>(slotCount).fill(undefined);
-    const offsets = new Int32Array(slotCount).fill(-1);
-    let capacity = 0;
-    // One lookup per set for its projection; the values are then copied column to column.
-    const projections: (Projection | undefined)[] = new Array<Projection | undefined>(slotCount).fill(undefined);
-    for (let slot = 0; slot < slotCount; slot++) {
-      const sourceShape = from.shapes[slot];
-      if (!sourceShape) continue;
-      const projection = this.#projectionOf(sourceShape.metrics);
-      if (projection.positions.length === 0) continue;
-      projections[slot] = projection;
-      capacity += projection.positions.length;
-    }
-    const values = this.#buffer(capacity);
+    const { shapes, offsets } = this.#scratchLayout(slotCount);
+    // Room for every listed metric of every slot (as `add` reserves); the stored values are cut to what was written.
+    const values = this.#buffer(slotCount * this.#metricList.length);
     const bigInts = new Map<number, bigint>();
     let cursor = 0;
     for (let slot = 0; slot < slotCount; slot++) {
-      const projection = projections[slot];
       const sourceShape = from.shapes[slot];
-      if (!projection || !sourceShape) continue;
+      if (!sourceShape) continue;
+      // One lookup per set for its projection; the values are then copied column to column.
+      const projection = this.#projectionOf(sourceShape.metrics, this.#metricList);
+      if (projection.positions.length === 0) continue;
       // A slot names one key while any window holds it, so the previous batch's shape at the slot is this key's.
       const held = previous?.shapes[slot];
       shapes[slot] =
@@ -299,7 +296,7 @@ export class ColumnarWindow {
         cursor++;
       }
     }
-    this.#store(timestampMs, previous, shapes, offsets, values, cursor, bigInts, undefined);
+    this.#store(timestampMs, previous, slotCount, values, cursor, bigInts, undefined);
   }
 
   /** Drops batches older than `cutoffMs`, then the oldest beyond `maxBatches`, and frees slots no batch holds any more. */
@@ -398,21 +395,32 @@ export class ColumnarWindow {
     return spare ? new Float64Array(spare.buffer, 0, length) : new Float64Array(Math.ceil(length * 1.05)).subarray(0, length);
   }
 
+  /** The scratch layout for `slotCount` slots, cleared: no shape, offset -1. */
+  #scratchLayout(slotCount: number): { shapes: (SetShape | undefined)[]; offsets: Int32Array } {
+    if (this.#offsetScratch.length < slotCount) this.#offsetScratch = new Int32Array(Math.ceil(slotCount * 1.05));
+    // Grown by push, so the array keeps fast elements (a large `new Array(n)` starts as a dictionary).
+    while (this.#shapeScratch.length < slotCount) this.#shapeScratch.push(undefined);
+    this.#shapeScratch.fill(undefined, 0, slotCount);
+    this.#offsetScratch.fill(-1, 0, slotCount);
+    return { shapes: this.#shapeScratch, offsets: this.#offsetScratch };
+  }
+
+  /** Stores the batch written into the scratch layout: the previous batch's layout when identical, else a copy. */
   #store(
     timestampMs: number,
     previous: StoredBatch | undefined,
-    shapes: (SetShape | undefined)[],
-    offsets: Int32Array,
+    slotCount: number,
     values: Float64Array,
     points: number,
     bigInts: Map<number, bigint>,
     times: Float64Array | undefined,
   ): void {
-    const sameLayout = previous !== undefined && sameArrays(previous.shapes, shapes) && sameOffsets(previous.offsets, offsets);
+    const sameLayout =
+      previous !== undefined && sameShapes(previous.shapes, this.#shapeScratch, slotCount) && sameOffsets(previous.offsets, this.#offsetScratch, slotCount);
     this.#insert({
       timestampMs,
-      shapes: sameLayout ? previous.shapes : shapes,
-      offsets: sameLayout ? previous.offsets : offsets,
+      shapes: sameLayout ? previous.shapes : this.#shapeScratch.slice(0, slotCount),
+      offsets: sameLayout ? previous.offsets : this.#offsetScratch.slice(0, slotCount),
       values: points === values.length ? values : values.subarray(0, points),
       bigInts: bigInts.size === 0 ? undefined : bigInts,
       times,
@@ -420,14 +428,14 @@ export class ColumnarWindow {
     });
   }
 
-  /** This window's metrics found in `source`, in this window's order (the order `add` would store them in). */
-  #projectionOf(source: MetricShape): Projection {
+  /** The listed metrics found in `source`, in list order (the order `add` would store them in). */
+  #projectionOf(source: MetricShape, metricList: readonly string[]): Projection {
     const known = this.#projections.get(source);
     if (known) return known;
     const names: string[] = [];
     const codes: number[] = [];
     const positions: number[] = [];
-    for (const name of this.#metricList ?? source.names) {
+    for (const name of metricList) {
       const position = source.names.indexOf(name);
       if (position < 0) continue;
       names.push(name);
@@ -550,15 +558,17 @@ function storeValue(value: MetricValue, index: number, values: Float64Array, big
   bigInts.set(index, value.value);
 }
 
-function sameArrays<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+/** Whether `held` equals the first `length` entries of `scratch`. */
+function sameShapes(held: readonly (SetShape | undefined)[], scratch: readonly (SetShape | undefined)[], length: number): boolean {
+  if (held.length !== length) return false;
+  for (let index = 0; index < length; index++) if (held[index] !== scratch[index]) return false;
   return true;
 }
 
-function sameOffsets(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+/** Whether `held` equals the first `length` entries of `scratch`. */
+function sameOffsets(held: Int32Array, scratch: Int32Array, length: number): boolean {
+  if (held.length !== length) return false;
+  for (let index = 0; index < length; index++) if (held[index] !== scratch[index]) return false;
   return true;
 }
 
