@@ -398,7 +398,7 @@ export class ColumnarWindow {
   /** The scratch layout for `slotCount` slots, cleared: no shape, offset -1. */
   #scratchLayout(slotCount: number): { shapes: (SetShape | undefined)[]; offsets: Int32Array } {
     if (this.#offsetScratch.length < slotCount) this.#offsetScratch = new Int32Array(Math.ceil(slotCount * 1.05));
-    // Grown by push, so the array keeps fast elements (a large `new Array(n)` starts as a dictionary).
+    // Grown only when the registry grew; every export after that reuses it.
     while (this.#shapeScratch.length < slotCount) this.#shapeScratch.push(undefined);
     this.#shapeScratch.fill(undefined, 0, slotCount);
     this.#offsetScratch.fill(-1, 0, slotCount);
