@@ -56,6 +56,26 @@ describe('mergeNodeResults', () => {
     }
   });
 
+  it('notices a pod on two nodes from its container sets alone, wherever they are listed', () => {
+    // Node a lists web-1's container after another pod's set (keys of the same length) and without web-1's own
+    // pod set, as a legacy payload without the sandbox can: it still counts as reporting web-1.
+    const onA: NodeSets = {
+      nodeName: 'a',
+      metricSets: [
+        podSet({ namespace: 'prod', pod: 'web-3', node: 'a' }),
+        podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'sidecar', node: 'a' }),
+      ],
+    };
+    const onB: NodeSets = {
+      nodeName: 'b',
+      metricSets: [podSet({ namespace: 'prod', pod: 'web-1', node: 'b' }), podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'web', node: 'b' })],
+    };
+    const metadata = staticClusterMetadata({ pods: [pod('web-1', 'b')] });
+    const { batch, diagnostics } = mergeNodeResults([onB, onA], metadata, 1);
+    expect([...batch.metricSets.keys()]).toEqual(['namespace:prod/pod:web-3', 'namespace:prod/pod:web-1', 'namespace:prod/pod:web-1/container:web']);
+    expect(diagnostics.map((diagnostic) => diagnostic.detail)).toEqual(['reported by nodes a, b; kept b (the node its spec.nodeName names), dropped a']);
+  });
+
   it('without metadata for the pod, keeps the first reporting node by name and says why', () => {
     const { batch, diagnostics } = mergeNodeResults([nodeSets('b', ['web-1']), nodeSets('a', ['web-1'])], staticClusterMetadata({}), 1);
     expect(batch.metricSets.get('namespace:prod/pod:web-1')?.labels.nodename).toBe('a');

@@ -22,30 +22,56 @@ function podKeyOf(set: MetricSet): string | undefined {
   const type = set.labels[LabelKeys.type];
   if (type === EntityTypes.pod) return set.key;
   if (type !== EntityTypes.podContainer) return undefined;
-  // Namespace and pod names cannot contain '/', so the first '/container:' ends the pod part.
-  const end = set.key.indexOf('/container:');
+  const end = podKeyEnd(set.key);
   return end === -1 ? undefined : set.key.slice(0, end);
+}
+
+/** Where the pod part of a pod-container key ends; namespace and pod names cannot contain '/'. -1 if not found. */
+function podKeyEnd(containerKey: string): number {
+  return containerKey.indexOf('/container:');
+}
+
+/**
+ * Records that `nodeName` reports pod `podKey`. Nearly every pod has one reporter, so only a pod seen on a second
+ * node gets a list (in `reporters`).
+ */
+function recordReporter(firstReporter: Map<string, string>, reporters: Map<string, string[]>, podKey: string, nodeName: string): void {
+  const first = firstReporter.get(podKey);
+  if (first === undefined) firstReporter.set(podKey, nodeName);
+  else if (first !== nodeName) {
+    const names = reporters.get(podKey) ?? [first];
+    if (!names.includes(nodeName)) names.push(nodeName);
+    reporters.set(podKey, names);
+  }
 }
 
 /** `nodes` in any order; the result does not depend on it. */
 export function mergeNodeResults(nodes: readonly NodeSets[], metadata: ClusterMetadata | undefined, timestampMs: number): MergeResult {
   const sorted = [...nodes].sort((a, b) => (a.nodeName < b.nodeName ? -1 : a.nodeName > b.nodeName ? 1 : 0));
-  // Pass 1: which nodes report each pod. Nearly always one, so only pods seen twice get a list.
+  // One pass merges every set (first node by name wins a key) and notes which nodes report each pod. A container
+  // set right after its own pod's set (how the summary decoder lists them) adds nothing new, so only the pod set
+  // is recorded and the container's pod key is neither cut out nor looked up.
+  const merged = new Map<string, MetricSet>();
   const firstReporter = new Map<string, string>();
   const reporters = new Map<string, string[]>();
   for (const node of sorted) {
+    let lastPodKey: string | undefined;
     for (const set of node.metricSets) {
-      const key = podKeyOf(set);
-      if (key === undefined) continue;
-      const first = firstReporter.get(key);
-      if (first === undefined) firstReporter.set(key, node.nodeName);
-      else if (first !== node.nodeName) {
-        const names = reporters.get(key) ?? [first];
-        if (!names.includes(node.nodeName)) names.push(node.nodeName);
-        reporters.set(key, names);
+      if (!merged.has(set.key)) merged.set(set.key, set);
+      const type = set.labels[LabelKeys.type];
+      if (type === EntityTypes.pod) {
+        lastPodKey = set.key;
+        recordReporter(firstReporter, reporters, set.key, node.nodeName);
+      } else if (type === EntityTypes.podContainer) {
+        const end = podKeyEnd(set.key);
+        if (end === -1 || (lastPodKey !== undefined && end === lastPodKey.length && set.key.startsWith(lastPodKey))) continue;
+        recordReporter(firstReporter, reporters, set.key.slice(0, end), node.nodeName);
       }
     }
   }
+  // Nearly always: no pod was reported twice, and the merge is done.
+  if (reporters.size === 0) return { batch: { timestampMs, metricSets: merged }, diagnostics: [] };
+
   const winners = new Map<string, string>();
   const diagnostics: DiagnosticInput[] = [];
   for (const [key, names] of reporters) {
@@ -68,15 +94,13 @@ export function mergeNodeResults(nodes: readonly NodeSets[], metadata: ClusterMe
       detail: `reported by nodes ${names.join(', ')}; kept ${kept} (${why}), dropped ${names.filter((name) => name !== kept).join(', ')}`,
     });
   }
-  // Pass 2: every set, except those of a pod another node won.
-  const merged = new Map<string, MetricSet>();
+  // Merge again, without the sets of a pod another node won.
+  merged.clear();
   for (const node of sorted) {
     for (const set of node.metricSets) {
-      if (winners.size > 0) {
-        const key = podKeyOf(set);
-        const winner = key === undefined ? undefined : winners.get(key);
-        if (winner !== undefined && winner !== node.nodeName) continue;
-      }
+      const key = podKeyOf(set);
+      const winner = key === undefined ? undefined : winners.get(key);
+      if (winner !== undefined && winner !== node.nodeName) continue;
       if (!merged.has(set.key)) merged.set(set.key, set);
     }
   }

@@ -71,10 +71,17 @@ export class DecodeSession {
 
   /**
    * An unsigned integer field: bigint when valid, undefined when absent, "unlimited", or invalid (negative, NaN,
-   * fractional, not a number, or already rounded above 2^53), the last with an `invalid-value` diagnostic.
+   * fractional, not a number, or already rounded above 2^53), the last with an `invalid-value` diagnostic naming
+   * `what`, or `what.field` when `field` is given (joined only then, so callers build no path string per value).
    */
-  readInt(value: unknown, key: string, what: string): bigint | undefined {
+  readInt(value: unknown, key: string, what: string, field?: string): bigint | undefined {
     if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number' && value >= 0 && Number.isSafeInteger(value)) return BigInt(value);
+    return this.#readUnusualInt(value, key, field === undefined ? what : `${what}.${field}`);
+  }
+
+  /** readInt past its fast path: negative, fractional or unsafe numbers, bigints (lossless parse), non-numbers. */
+  #readUnusualInt(value: unknown, key: string, what: string): bigint | undefined {
     if (typeof value === 'number') {
       if (Number.isSafeInteger(value)) {
         if (value >= 0) return BigInt(value);
@@ -123,7 +130,8 @@ export class DecodeSession {
       this.invalid(key, Metrics.uptime.name, uptimeMs, `start time ${new Date(startMs).toISOString()} is after the decode time`);
       return;
     }
-    values.set(Metrics.uptime.name, intValue(BigInt(Math.trunc(uptimeMs)), Metrics.uptime.type));
+    // Shared: the containers of a pod usually start in the same second.
+    values.set(Metrics.uptime.name, sharedIntValue(Metrics.uptime, BigInt(Math.trunc(uptimeMs))));
   }
 
   result(): DecodeResult {
@@ -132,17 +140,76 @@ export class DecodeSession {
 }
 
 /**
- * Sample times repeat within a body (one housekeeping tick) and across nodes scraped in the same cycle, and
- * Date.parse is a measurable share of a summary decode, so recent results are remembered (bounded).
+ * Epoch ms of a timestamp, exactly as Date.parse reads it. Kubelets write UTC RFC 3339 (`2026-11-30T13:00:09Z`,
+ * sometimes with a fraction), read here digit by digit: Date.parse costs ~0.15 µs a call, a summary body has two
+ * times per set, and start times differ between pods (too many to cache). Any other spelling (an offset, 24:00, a
+ * field out of range) goes to Date.parse, through a small cache.
  */
-const timeCache = new Map<string, number>();
+export function parseTimeMs(text: string): number {
+  const ms = parseUtcTimestampMs(text);
+  return Number.isNaN(ms) ? parseTimeMsSlow(text) : ms;
+}
 
-function parseTimeMs(text: string): number {
-  let ms = timeCache.get(text);
+/** `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with every field in Date.parse's accepted range; NaN for anything else. */
+function parseUtcTimestampMs(text: string): number {
+  const length = text.length;
+  if (length < 20 || text.charCodeAt(length - 1) !== 90 /* Z */) return Number.NaN;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 /* - - T */) return Number.NaN;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 /* : : */) return Number.NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  // NaN fails every comparison, so a non-digit fails here too. Day 29–31 of a shorter month is not rejected:
+  // Date.parse rolls it over into the next month (2026-02-30 is 2026-03-02), and so does daysFromCivil.
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) {
+    return Number.NaN;
+  }
+  let millis = 0;
+  if (length > 20) {
+    // A fraction: '.' and 1–9 digits (Go writes at most 9). Date.parse keeps the milliseconds and drops the rest;
+    // past 9 digits it misreads leading zeros (.0123456789 is 123 ms), so those go to it.
+    const fractionDigits = length - 21;
+    if (text.charCodeAt(19) !== 46 /* . */ || fractionDigits === 0 || fractionDigits > 9 || Number.isNaN(digits(text, 20, fractionDigits))) {
+      return Number.NaN;
+    }
+    millis = digits(text, 20, Math.min(3, fractionDigits)) * (fractionDigits >= 3 ? 1 : fractionDigits === 2 ? 10 : 100);
+  }
+  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis;
+}
+
+/** The decimal value of `count` digits at `start`; NaN when any is not a digit. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil); day may pass the month end. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const shiftedYear = month <= 2 ? year - 1 : year;
+  const era = Math.floor(shiftedYear / 400);
+  const yearOfEra = shiftedYear - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** Other spellings repeat within a body and across nodes, so their Date.parse results are remembered (bounded). */
+const slowTimeCache = new Map<string, number>();
+
+function parseTimeMsSlow(text: string): number {
+  let ms = slowTimeCache.get(text);
   if (ms === undefined) {
     ms = Date.parse(text);
-    if (timeCache.size >= 4096) timeCache.clear();
-    timeCache.set(text, ms);
+    if (slowTimeCache.size >= 4096) slowTimeCache.clear();
+    slowTimeCache.set(text, ms);
   }
   return ms;
 }

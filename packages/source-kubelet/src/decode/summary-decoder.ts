@@ -19,7 +19,7 @@ import type { DecodeContext, DecodeResult } from './decode-context.js';
 import { missingField } from './decode-error.js';
 import { DecodeSession, pushLabeledInt, resourceLabels, setInt, type MetricValues } from './decode-session.js';
 import { parseJsonBody } from './json-body.js';
-import { isJsonObject, optionalArray, optionalObject, optionalString, requireObject, type JsonObject } from './json-shape.js';
+import { optionalArray, optionalObject, optionalString, requireObject, type JsonObject } from './json-shape.js';
 import { kubeletUsageNanoCoresMetric, logsResourceId, rootResourceId, volumeResourcePrefix } from './summary-names.js';
 
 /** Heapster's legacy names for the summary's system containers; others keep their own name. */
@@ -72,8 +72,9 @@ function decodeNode(session: DecodeSession, node: JsonObject): void {
   decodeMemory(session, values, memory, key);
   decodeNetwork(session, values, network, key, () => `${path()}.network`);
   if (fs !== undefined) {
-    decodeFs(session, labeled, rootResourceId, fs, key, 'node.fs');
-    setInt(values, Metrics.ephemeralStorageUsage, session.readInt(fs.usedBytes, key, 'node.fs.usedBytes'));
+    // An absent or invalid used value is read again, as before this reuse, so an invalid one is reported twice still.
+    const used = decodeFs(session, labeled, resourceLabels(rootResourceId), fs, key, 'node.fs');
+    setInt(values, Metrics.ephemeralStorageUsage, used ?? session.readInt(fs.usedBytes, key, 'node.fs.usedBytes'));
   }
   session.metricSets.push({
     key,
@@ -122,12 +123,14 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
   const uid = optionalString(ref, 'uid', refPath) ?? '';
   const key = podKey(namespace, name);
 
+  // The pod set's labels. A container's are a copy with `type` replaced in place, so its key order is unchanged.
   const podLabels: Record<string, string> = {
     ...session.nodeLabels,
     [LabelKeys.podName]: name,
     [LabelKeys.namespaceName]: namespace,
   };
   if (uid !== '') podLabels[LabelKeys.podId] = uid;
+  podLabels[LabelKeys.type] = EntityTypes.pod;
   const values: MetricValues = new Map();
   const labeled: LabeledMetric[] = [];
   const startMs = session.readTimeMs(pod.startTime, key, 'pod.startTime');
@@ -146,11 +149,11 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
     const volumePath = (): string => `${path()}.volume[${volumeIndex}]`;
     const volume = requireObject(raw, volumePath);
     const volumeName = optionalString(volume, 'name', volumePath);
-    if (volumeName !== undefined) decodeFs(session, labeled, `${volumeResourcePrefix}${volumeName}`, volume, key, `volume ${volumeName}`);
+    if (volumeName !== undefined) decodeFs(session, labeled, volumeLabels(volumeName), volume, key, `volume ${volumeName}`);
   });
   const podSet: MetricSet = {
     key,
-    labels: { ...podLabels, [LabelKeys.type]: EntityTypes.pod },
+    labels: podLabels,
     metricValues: values,
     labeledMetrics: labeled,
     collectionStartTimeMs: startMs,
@@ -234,13 +237,14 @@ function decodeContainer(
   decodeMemory(session, values, memory, key);
   const rootfs = optionalObject(container, 'rootfs', path);
   const logs = optionalObject(container, 'logs', path);
-  if (rootfs !== undefined) decodeFs(session, labeled, rootResourceId, rootfs, key, 'rootfs');
-  if (logs !== undefined) decodeFs(session, labeled, logsResourceId, logs, key, 'logs');
-  // The kubelet's container ephemeral storage is writable layer + logs; without the layer there is no usage.
-  const rootfsUsed = rootfs === undefined ? undefined : session.readInt(rootfs.usedBytes, key, 'rootfs.usedBytes');
-  if (rootfsUsed !== undefined) {
-    const logsUsed = logs === undefined ? undefined : session.readInt(logs.usedBytes, key, 'logs.usedBytes');
-    setInt(values, Metrics.ephemeralStorageUsage, rootfsUsed + (logsUsed ?? 0n));
+  const rootfsUsed = rootfs === undefined ? undefined : decodeFs(session, labeled, resourceLabels(rootResourceId), rootfs, key, 'rootfs');
+  const logsUsed = logs === undefined ? undefined : decodeFs(session, labeled, resourceLabels(logsResourceId), logs, key, 'logs');
+  // The kubelet's container ephemeral storage is writable layer + logs; without the layer there is no usage. The
+  // used values decodeFs read are reused; an absent or invalid one is read again (so it is reported again, as ever).
+  const layerUsed = rootfsUsed ?? (rootfs === undefined ? undefined : session.readInt(rootfs.usedBytes, key, 'rootfs.usedBytes'));
+  if (layerUsed !== undefined) {
+    const logsUsedAgain = logsUsed ?? (logs === undefined ? undefined : session.readInt(logs.usedBytes, key, 'logs.usedBytes'));
+    setInt(values, Metrics.ephemeralStorageUsage, layerUsed + (logsUsedAgain ?? 0n));
   }
   return {
     key,
@@ -287,34 +291,51 @@ function decodeNetwork(
   if (network === undefined) return;
   const interfaces = optionalArray(network, 'interfaces', path);
   if (interfaces.length === 0) {
-    for (const [descriptor, field] of networkFields) setInt(values, descriptor, session.readInt(network[field], key, `network.${field}`));
+    for (const [descriptor, field] of networkFields) setInt(values, descriptor, session.readInt(network[field], key, 'network', field));
     return;
   }
   const objects = interfaces.map((raw, index) => requireObject(raw, () => `${path()}.interfaces[${index}]`));
   for (const [descriptor, field] of networkFields) {
     let sum: bigint | undefined;
     for (const item of objects) {
-      const value = session.readInt(item[field], key, `network.interfaces.${field}`);
+      const value = session.readInt(item[field], key, 'network.interfaces', field);
       if (value !== undefined) sum = (sum ?? 0n) + value;
     }
     setInt(values, descriptor, sum);
   }
 }
 
+/** The five filesystem metrics under `labels` (one `resource_id`); returns the used bytes it read, when valid. */
 function decodeFs(
   session: DecodeSession,
   labeled: LabeledMetric[],
-  resourceId: string,
+  labels: Readonly<Record<string, string>>,
   fs: JsonObject,
   key: string,
   what: string,
-): void {
-  const labels = resourceLabels(resourceId);
-  pushLabeledInt(labeled, Metrics.filesystemUsage, labels, session.readInt(fs.usedBytes, key, `${what}.usedBytes`));
-  pushLabeledInt(labeled, Metrics.filesystemLimit, labels, session.readInt(fs.capacityBytes, key, `${what}.capacityBytes`));
-  pushLabeledInt(labeled, Metrics.filesystemAvailable, labels, session.readInt(fs.availableBytes, key, `${what}.availableBytes`));
-  pushLabeledInt(labeled, Metrics.filesystemInodes, labels, session.readInt(fs.inodes, key, `${what}.inodes`));
-  pushLabeledInt(labeled, Metrics.filesystemInodesFree, labels, session.readInt(fs.inodesFree, key, `${what}.inodesFree`));
+): bigint | undefined {
+  const used = session.readInt(fs.usedBytes, key, what, 'usedBytes');
+  pushLabeledInt(labeled, Metrics.filesystemUsage, labels, used);
+  pushLabeledInt(labeled, Metrics.filesystemLimit, labels, session.readInt(fs.capacityBytes, key, what, 'capacityBytes'));
+  pushLabeledInt(labeled, Metrics.filesystemAvailable, labels, session.readInt(fs.availableBytes, key, what, 'availableBytes'));
+  pushLabeledInt(labeled, Metrics.filesystemInodes, labels, session.readInt(fs.inodes, key, what, 'inodes'));
+  pushLabeledInt(labeled, Metrics.filesystemInodesFree, labels, session.readInt(fs.inodesFree, key, what, 'inodesFree'));
+  return used;
+}
+
+/**
+ * `resource_id=Volume:<name>` labels, the same object every cycle (a sink comparing labels finds them identical at
+ * once). Keyed by the volume name, so a lookup joins no string; bounded like resourceLabels.
+ */
+const volumeLabelCache = new Map<string, Readonly<Record<string, string>>>();
+
+function volumeLabels(volumeName: string): Readonly<Record<string, string>> {
+  let labels = volumeLabelCache.get(volumeName);
+  if (labels === undefined) {
+    labels = resourceLabels(`${volumeResourcePrefix}${volumeName}`);
+    if (volumeLabelCache.size < 10_000) volumeLabelCache.set(volumeName, labels);
+  }
+  return labels;
 }
 
 /** Heapster's rule: the first non-zero sample time of cpu, memory, network. */
@@ -325,10 +346,9 @@ function scrapeTimeMs(
   memory: JsonObject | undefined,
   network: JsonObject | undefined,
 ): number {
-  for (const section of [cpu, memory, network]) {
-    if (section === undefined || !isJsonObject(section)) continue;
-    const ms = session.readTimeMs(section.time, key, 'time');
-    if (ms > 0) return ms;
-  }
-  return 0;
+  const cpuMs = cpu === undefined ? 0 : session.readTimeMs(cpu.time, key, 'time');
+  if (cpuMs > 0) return cpuMs;
+  const memoryMs = memory === undefined ? 0 : session.readTimeMs(memory.time, key, 'time');
+  if (memoryMs > 0) return memoryMs;
+  return network === undefined ? 0 : session.readTimeMs(network.time, key, 'time');
 }
