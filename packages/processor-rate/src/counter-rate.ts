@@ -1,6 +1,8 @@
 /**
- * The pure heart of the rate processor: given the previous sample of one counter series and the current one,
- * decide whether a rate can be computed, over which window, and why not when it cannot. No state, no I/O.
+ * The heart of the rate processor: given the stored sample of one counter series and the current reading, decide
+ * whether a rate can be computed, over which window, and why not when it cannot. No I/O; the only state is the
+ * series' own sample, which `advanceCounter` updates in place (so a cycle allocates nothing per counter but the rate
+ * value). `evaluateSample` is the same policy as a pure function.
  *
  * Policy (see README "How a rate is computed"):
  * - normal: rate = (value − previous) / (scrapeTime − previousScrapeTime);
@@ -13,7 +15,7 @@
  * - a first sample gets a rate only for a fresh entity whose start lies within `freshWindowMs` (metrics-server);
  * - never a negative rate: garbage values (negative, ≥ 2^63, NaN) are refused with `invalid-value`.
  */
-import type { DiagnosticReason, MetricDescriptor, MetricValue } from '@kubestats/core';
+import type { DiagnosticReason, IntMetricValue, MetricDescriptor, MetricValue } from '@kubestats/core';
 import { floatValue, intValue } from '@kubestats/core';
 
 /** One reading of a counter series. */
@@ -24,6 +26,13 @@ export interface CounterSample {
   readonly scrapeTimeMs: number;
   /** When the counter started counting (container/cgroup start), epoch ms; 0 when unknown. */
   readonly startTimeMs: number;
+}
+
+/** The stored sample of a series, updated in place by `advanceCounter`. */
+export interface SeriesSample {
+  value: bigint | number;
+  scrapeTimeMs: number;
+  startTimeMs: number;
 }
 
 export interface RateOptions {
@@ -53,7 +62,30 @@ export type RateOutcome =
       readonly store: boolean;
     };
 
+/**
+ * What one `advanceCounter` call found besides the rate. The caller passes one instance for every call (no object
+ * per counter); each call overwrites every field.
+ */
+export class RateStep {
+  /** The interval the returned rate averages over, ms (0 when no rate). */
+  windowMs = 0;
+  /** Why no rate was returned, or the restart a returned rate spans (a diagnostic either way); undefined for none. */
+  reason: DiagnosticReason | undefined = undefined;
+  /** The diagnostic detail when `reason` is set, else ''. */
+  detail = '';
+  /** Whether the reading became the series' sample (false keeps the last good sample, or stores none). */
+  stored = false;
+}
+
 const int64Limit = 2n ** 63n;
+/** Below this, Δ·1000 is an exact double (⌊2^53 / 1000⌋), so the millicore division can run on doubles. */
+const exactMillicoreDelta = 9_007_199_254_740;
+const exactMillicoreDeltaBigInt = BigInt(exactMillicoreDelta);
+
+/** Frozen `cpu/usage_rate`-style int gauges for small rates: values are immutable, so equal ones share an object. */
+const sharedSmallGauges: readonly IntMetricValue[] = Array.from({ length: 4096 }, (_, index) => Object.freeze(intValue(BigInt(index))));
+/** A zero float rate (idle network errors, major page faults) is the commonest float rate: shared likewise. */
+const zeroFloatGauge = Object.freeze(floatValue(0));
 
 function isValidCounter(value: bigint | number): boolean {
   if (typeof value === 'bigint') return value >= 0n && value < int64Limit;
@@ -69,17 +101,28 @@ function isoTime(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 
+function intGauge(value: number | bigint): IntMetricValue {
+  const shared = value >= 0 && value < sharedSmallGauges.length ? sharedSmallGauges[Number(value)] : undefined;
+  return shared ?? intValue(value);
+}
+
 /** Δ / window in the output's unit: millicores from nanoseconds (integer, truncated), else per second. */
 export function rateValue(delta: bigint | number, windowMs: number, output: MetricDescriptor): MetricValue {
   if (output.unit === 'millicores') {
-    // Heapster: 1000·Δns/Δt_ns in integer division; bigint keeps ns counters past 2^53 exact.
-    const windowNs = BigInt(Math.max(1, Math.round(windowMs * 1e6)));
+    const windowNs = Math.max(1, Math.round(windowMs * 1e6));
+    // Heapster: 1000·Δns/Δt_ns in integer division. While Δ·1000 is an exact double, truncating the double quotient
+    // is that division (its rounding error stays below 1/Δt_ns); larger bigint Δs (ns counters past 2^53) divide as
+    // bigints, exact. A float Δ (from a float counter) is divided as a double.
     const millicores =
-      typeof delta === 'bigint' ? (delta * 1000n) / windowNs : BigInt(Math.trunc((delta * 1000) / Number(windowNs)));
-    return output.valueKind === 'int' ? intValue(millicores) : floatValue(Number(millicores));
+      typeof delta === 'bigint' && (delta > exactMillicoreDeltaBigInt || delta < -exactMillicoreDeltaBigInt)
+        ? (delta * 1000n) / BigInt(windowNs)
+        : Math.trunc((Number(delta) * 1000) / windowNs);
+    return output.valueKind === 'int' ? intGauge(millicores) : floatValue(Number(millicores));
   }
   const perSecond = Number(delta) / (windowMs / 1000);
-  return output.valueKind === 'int' ? intValue(Math.trunc(perSecond)) : floatValue(perSecond);
+  if (output.valueKind === 'int') return intGauge(Math.trunc(perSecond));
+  // Object.is: a -0 (from a -0 float counter) stays its own value, as before.
+  return Object.is(perSecond, 0) ? zeroFloatGauge : floatValue(perSecond);
 }
 
 function subtract(current: bigint | number, previous: bigint | number): bigint | number {
@@ -92,57 +135,89 @@ function isLess(current: bigint | number, previous: bigint | number): boolean {
   return Number(current) < Number(previous);
 }
 
+function skip(step: RateStep, reason: DiagnosticReason, detail: string, stored: boolean): undefined {
+  step.windowMs = 0;
+  step.reason = reason;
+  step.detail = detail;
+  step.stored = stored;
+  return undefined;
+}
+
+function stored(step: RateStep, windowMs: number, restartReason?: DiagnosticReason, restartDetail = ''): void {
+  step.windowMs = windowMs;
+  step.reason = restartReason;
+  step.detail = restartDetail;
+  step.stored = true;
+}
+
+/**
+ * One cycle of a counter series: compares the reading (`value` sampled at `scrapeTimeMs`, counting since
+ * `startTimeMs`) with the stored sample (`previous`; undefined for a series without one), returns the rate or
+ * undefined, and says in `step` over which window, or why not. A good reading replaces `previous` in place; for a
+ * new series the caller stores it when `step.stored`.
+ */
+export function advanceCounter(
+  previous: SeriesSample | undefined,
+  value: bigint | number,
+  scrapeTimeMs: number,
+  startTimeMs: number,
+  output: MetricDescriptor,
+  options: RateOptions,
+  step: RateStep,
+): MetricValue | undefined {
+  const t = scrapeTimeMs;
+  const start = startTimeMs;
+  if (!isValidCounter(value)) {
+    return skip(step, 'invalid-value', `counter value ${describe(value)} is negative or beyond int64 (a wrapped or garbage reading); the last good sample is kept`, false);
+  }
+  if (previous === undefined) {
+    const ageMs = t - start;
+    if (options.freshAllowed && options.freshWindowMs > 0 && start > 0 && ageMs > 0 && ageMs <= options.freshWindowMs) {
+      stored(step, ageMs);
+      return rateValue(value, ageMs, output);
+    }
+    return skip(step, 'first-sample', 'the rate comes from the next scrape', true);
+  }
+  if (t <= previous.scrapeTimeMs) {
+    return skip(step, 'stale-sample', `sampled at ${isoTime(t)}, not after the previous sample at ${isoTime(previous.scrapeTimeMs)}`, false);
+  }
+  const startChanged =
+    start > 0 && previous.startTimeMs > 0 && Math.abs(start - previous.startTimeMs) >= options.startTimeToleranceMs;
+  const decreased = isLess(value, previous.value);
+  const restartedAfterPrevious = startChanged && start > previous.scrapeTimeMs;
+  let rate: MetricValue;
+  if (decreased || restartedAfterPrevious) {
+    // The new start bounds the window when it is known and before this sample; otherwise assume the restart came
+    // right after the previous sample (the counter counted from zero since then at most).
+    const fromMs = startChanged && start < t ? start : previous.scrapeTimeMs;
+    const windowMs = t - fromMs;
+    const why = startChanged
+      ? `start time moved from ${isoTime(previous.startTimeMs)} to ${isoTime(start)}`
+      : `counter fell from ${describe(previous.value)} to ${describe(value)}`;
+    stored(step, windowMs, startChanged ? 'start-time-changed' : 'counter-reset', `${why}; rate = value since ${isoTime(fromMs)} over ${windowMs} ms`);
+    rate = rateValue(value, windowMs, output);
+  } else {
+    const windowMs = t - previous.scrapeTimeMs;
+    stored(step, windowMs);
+    rate = rateValue(subtract(value, previous.value), windowMs, output);
+  }
+  previous.value = value;
+  previous.scrapeTimeMs = t;
+  previous.startTimeMs = start;
+  return rate;
+}
+
+/** The same policy as a pure function: `previous` is not modified; `store` says whether `current` would replace it. */
 export function evaluateSample(
   previous: CounterSample | undefined,
   current: CounterSample,
   output: MetricDescriptor,
   options: RateOptions,
 ): RateOutcome {
-  const { value, scrapeTimeMs: t, startTimeMs: start } = current;
-  if (!isValidCounter(value)) {
-    return {
-      kind: 'skip',
-      reason: 'invalid-value',
-      detail: `counter value ${describe(value)} is negative or beyond int64 (a wrapped or garbage reading); the last good sample is kept`,
-      store: false,
-    };
-  }
-  if (previous === undefined) {
-    const ageMs = t - start;
-    if (options.freshAllowed && options.freshWindowMs > 0 && start > 0 && ageMs > 0 && ageMs <= options.freshWindowMs) {
-      return { kind: 'rate', value: rateValue(value, ageMs, output), windowMs: ageMs, store: true };
-    }
-    return { kind: 'skip', reason: 'first-sample', detail: 'the rate comes from the next scrape', store: true };
-  }
-  if (t <= previous.scrapeTimeMs) {
-    return {
-      kind: 'skip',
-      reason: 'stale-sample',
-      detail: `sampled at ${isoTime(t)}, not after the previous sample at ${isoTime(previous.scrapeTimeMs)}`,
-      store: false,
-    };
-  }
-  const startChanged =
-    start > 0 && previous.startTimeMs > 0 && Math.abs(start - previous.startTimeMs) >= options.startTimeToleranceMs;
-  const decreased = isLess(value, previous.value);
-  const restartedAfterPrevious = startChanged && start > previous.scrapeTimeMs;
-  if (decreased || restartedAfterPrevious) {
-    // The new start bounds the window when it is known and before this sample; otherwise assume the restart came
-    // right after the previous sample (the counter counted from zero since then at most).
-    const fromMs = startChanged && start < t ? start : previous.scrapeTimeMs;
-    const windowMs = t - fromMs;
-    const reason: DiagnosticReason = startChanged ? 'start-time-changed' : 'counter-reset';
-    const why = startChanged
-      ? `start time moved from ${isoTime(previous.startTimeMs)} to ${isoTime(start)}`
-      : `counter fell from ${describe(previous.value)} to ${describe(value)}`;
-    return {
-      kind: 'rate',
-      value: rateValue(value, windowMs, output),
-      windowMs,
-      restart: { reason, detail: `${why}; rate = value since ${isoTime(fromMs)} over ${windowMs} ms` },
-      store: true,
-    };
-  }
-  const windowMs = t - previous.scrapeTimeMs;
-  return { kind: 'rate', value: rateValue(subtract(value, previous.value), windowMs, output), windowMs, store: true };
+  const step = new RateStep();
+  const copy = previous === undefined ? undefined : { value: previous.value, scrapeTimeMs: previous.scrapeTimeMs, startTimeMs: previous.startTimeMs };
+  const value = advanceCounter(copy, current.value, current.scrapeTimeMs, current.startTimeMs, output, options, step);
+  if (value === undefined) return { kind: 'skip', reason: step.reason ?? 'first-sample', detail: step.detail, store: step.stored };
+  if (step.reason === undefined) return { kind: 'rate', value, windowMs: step.windowMs, store: true };
+  return { kind: 'rate', value, windowMs: step.windowMs, restart: { reason: step.reason, detail: step.detail }, store: true };
 }
