@@ -277,6 +277,39 @@ export function pushLabeledInt(
   if (value !== undefined) labeled.push({ name: descriptor.name, labels, value: sharedIntValue(descriptor, value) });
 }
 
+/** A labeled metric whose value is an int. */
+interface LabeledIntMetric extends LabeledMetric {
+  readonly value: IntMetricValue;
+}
+
+/**
+ * Labeled int metrics under one fixed labels object (e.g. `resource_id=/`), frozen and shared between sets like
+ * sharedIntValue: the metric built last for a descriptor is pushed again while its value is equal. Compared by
+ * value, so two label sets alternating (a container's `/` then its `logs`) do not evict each other's metrics, as
+ * they do in sharedIntValue's one slot per descriptor. Holds one metric per descriptor.
+ */
+export class SharedLabeledInts {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly #last = new Map<MetricDescriptor, LabeledIntMetric>();
+
+  constructor(labels: Readonly<Record<string, string>>) {
+    this.labels = labels;
+  }
+
+  /** Adds `descriptor` = `value` under these labels when present. */
+  push(labeled: LabeledMetric[], descriptor: MetricDescriptor, value: bigint | undefined): void {
+    if (value === undefined) return;
+    const last = this.#last.get(descriptor);
+    if (last !== undefined && last.value.value === value) {
+      labeled.push(last);
+      return;
+    }
+    const metric: LabeledIntMetric = Object.freeze({ name: descriptor.name, labels: this.labels, value: sharedIntValue(descriptor, value) });
+    this.#last.set(descriptor, metric);
+    labeled.push(metric);
+  }
+}
+
 /** `resource_id` label objects, shared by every set that uses the same id. */
 const resourceLabelCache = new Map<string, Readonly<Record<string, string>>>();
 

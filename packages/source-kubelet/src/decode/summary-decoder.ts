@@ -13,11 +13,12 @@ import {
   podKey,
   systemContainerKey,
   type LabeledMetric,
+  type MetricDescriptor,
   type MetricSet,
 } from '@kubestats/core';
 import type { DecodeContext, DecodeResult } from './decode-context.js';
 import { missingField } from './decode-error.js';
-import { DecodeSession, pushLabeledInt, resourceLabels, setInt, type MetricValues } from './decode-session.js';
+import { DecodeSession, pushLabeledInt, resourceLabels, setInt, SharedLabeledInts, type MetricValues } from './decode-session.js';
 import { parseJsonBody } from './json-body.js';
 import { optionalArray, optionalObject, optionalString, requireObject, type JsonObject } from './json-shape.js';
 import { kubeletUsageNanoCoresMetric, logsResourceId, rootResourceId, volumeResourcePrefix } from './summary-names.js';
@@ -73,7 +74,7 @@ function decodeNode(session: DecodeSession, node: JsonObject): void {
   decodeNetwork(session, values, network, key, () => `${path()}.network`);
   if (fs !== undefined) {
     // An absent or invalid used value is read again, as before this reuse, so an invalid one is reported twice still.
-    const used = decodeFs(session, labeled, resourceLabels(rootResourceId), fs, key, 'node.fs');
+    const used = decodeFs(session, labeled, rootFsInts, fs, key, 'node.fs');
     setInt(values, Metrics.ephemeralStorageUsage, used ?? session.readInt(fs.usedBytes, key, 'node.fs.usedBytes'));
   }
   session.metricSets.push({
@@ -123,14 +124,12 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
   const uid = optionalString(ref, 'uid', refPath) ?? '';
   const key = podKey(namespace, name);
 
-  // The pod set's labels. A container's are a copy with `type` replaced in place, so its key order is unchanged.
   const podLabels: Record<string, string> = {
     ...session.nodeLabels,
     [LabelKeys.podName]: name,
     [LabelKeys.namespaceName]: namespace,
   };
   if (uid !== '') podLabels[LabelKeys.podId] = uid;
-  podLabels[LabelKeys.type] = EntityTypes.pod;
   const values: MetricValues = new Map();
   const labeled: LabeledMetric[] = [];
   const startMs = session.readTimeMs(pod.startTime, key, 'pod.startTime');
@@ -153,7 +152,7 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
   });
   const podSet: MetricSet = {
     key,
-    labels: podLabels,
+    labels: { ...podLabels, [LabelKeys.type]: EntityTypes.pod },
     metricValues: values,
     labeledMetrics: labeled,
     collectionStartTimeMs: startMs,
@@ -237,8 +236,8 @@ function decodeContainer(
   decodeMemory(session, values, memory, key);
   const rootfs = optionalObject(container, 'rootfs', path);
   const logs = optionalObject(container, 'logs', path);
-  const rootfsUsed = rootfs === undefined ? undefined : decodeFs(session, labeled, resourceLabels(rootResourceId), rootfs, key, 'rootfs');
-  const logsUsed = logs === undefined ? undefined : decodeFs(session, labeled, resourceLabels(logsResourceId), logs, key, 'logs');
+  const rootfsUsed = rootfs === undefined ? undefined : decodeFs(session, labeled, rootFsInts, rootfs, key, 'rootfs');
+  const logsUsed = logs === undefined ? undefined : decodeFs(session, labeled, logsFsInts, logs, key, 'logs');
   // The kubelet's container ephemeral storage is writable layer + logs; without the layer there is no usage. The
   // used values decodeFs read are reused; an absent or invalid one is read again (so it is reported again, as ever).
   const layerUsed = rootfsUsed ?? (rootfs === undefined ? undefined : session.readInt(rootfs.usedBytes, key, 'rootfs.usedBytes'));
@@ -305,22 +304,42 @@ function decodeNetwork(
   }
 }
 
-/** The five filesystem metrics under `labels` (one `resource_id`); returns the used bytes it read, when valid. */
+/**
+ * The node's and every container's `/` and `logs` filesystems: the metrics are shared between sets, as nearly all
+ * repeat the node's disk (capacity, available bytes, inodes) from container to container.
+ */
+const rootFsInts = new SharedLabeledInts(resourceLabels(rootResourceId));
+const logsFsInts = new SharedLabeledInts(resourceLabels(logsResourceId));
+
+/**
+ * The five filesystem metrics under one `resource_id`: shared ones for `/` and `logs`, plain ones under a volume's
+ * labels (one per pod: nothing to share). Returns the used bytes it read, when valid.
+ */
 function decodeFs(
   session: DecodeSession,
   labeled: LabeledMetric[],
-  labels: Readonly<Record<string, string>>,
+  target: SharedLabeledInts | Readonly<Record<string, string>>,
   fs: JsonObject,
   key: string,
   what: string,
 ): bigint | undefined {
   const used = session.readInt(fs.usedBytes, key, what, 'usedBytes');
-  pushLabeledInt(labeled, Metrics.filesystemUsage, labels, used);
-  pushLabeledInt(labeled, Metrics.filesystemLimit, labels, session.readInt(fs.capacityBytes, key, what, 'capacityBytes'));
-  pushLabeledInt(labeled, Metrics.filesystemAvailable, labels, session.readInt(fs.availableBytes, key, what, 'availableBytes'));
-  pushLabeledInt(labeled, Metrics.filesystemInodes, labels, session.readInt(fs.inodes, key, what, 'inodes'));
-  pushLabeledInt(labeled, Metrics.filesystemInodesFree, labels, session.readInt(fs.inodesFree, key, what, 'inodesFree'));
+  pushFsInt(labeled, target, Metrics.filesystemUsage, used);
+  pushFsInt(labeled, target, Metrics.filesystemLimit, session.readInt(fs.capacityBytes, key, what, 'capacityBytes'));
+  pushFsInt(labeled, target, Metrics.filesystemAvailable, session.readInt(fs.availableBytes, key, what, 'availableBytes'));
+  pushFsInt(labeled, target, Metrics.filesystemInodes, session.readInt(fs.inodes, key, what, 'inodes'));
+  pushFsInt(labeled, target, Metrics.filesystemInodesFree, session.readInt(fs.inodesFree, key, what, 'inodesFree'));
   return used;
+}
+
+function pushFsInt(
+  labeled: LabeledMetric[],
+  target: SharedLabeledInts | Readonly<Record<string, string>>,
+  descriptor: MetricDescriptor,
+  value: bigint | undefined,
+): void {
+  if (target instanceof SharedLabeledInts) target.push(labeled, descriptor, value);
+  else pushLabeledInt(labeled, descriptor, target, value);
 }
 
 /**
