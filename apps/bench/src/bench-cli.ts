@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { benchEndpoints, discoveries, type BenchEndpoint, type Discovery } from './kubestats-under-test.js';
+import { COUNTER_STARTS, type CounterStart } from 'kubelet-sim';
 import { defaultPipelineBenchOptions, runPipelineBench, type PipelineBenchOptions } from './pipeline-bench.js';
 import { renderPipelineReport } from './report-text.js';
 import { childProcessSim, type SimLauncher } from './sim-launcher.js';
@@ -37,6 +38,7 @@ interface RawOptions {
   kubeletTimeout: number;
   floorRepeats: number;
   seed: number;
+  counters: CounterStart;
   simHeap: number;
   memoryWindow?: number;
   scrapeTimeout?: number;
@@ -63,6 +65,7 @@ function buildProgram(io: BenchIo): Command {
     .addOption(new Option('--kubelet-timeout <ms>', 'per-kubelet timeout (the source option)').argParser(integer(100)).default(d.kubeletTimeoutMs))
     .addOption(new Option('--floor-repeats <n>', 'parse passes for the floor (median)').argParser(integer(1)).default(d.floorRepeats))
     .addOption(new Option('--seed <n>', 'kubelet-sim workload seed').argParser(integer(0)).default(d.seed))
+    .addOption(new Option('--counters <start>', 'kubelet-sim counter history: realistic (16-digit node counters, some above 2^53) or small').choices(COUNTER_STARTS).default(d.counters))
     .addOption(new Option('--scrape-timeout <ms>', 'pipeline scrape deadline (default half the resolution, at most 20 s)').argParser(integer(1)))
     .addOption(new Option('--memory-window <ms>', 'memory sink shortWindow (default its own, 140 s)').argParser(integer(1)))
     .addOption(new Option('--sim-heap <mib>', 'V8 heap ceiling of the kubelet-sim child').argParser(integer(256)).default(8192))
@@ -136,6 +139,7 @@ export function parseBenchArgs(argv: readonly string[], io: BenchIo): BenchComma
       kubeletTimeoutMs: o.kubeletTimeout,
       floorRepeats: o.floorRepeats,
       seed: o.seed,
+      counters: o.counters,
       memoryShortWindowMs: o.memoryWindow,
       scrapeTimeoutMs: o.scrapeTimeout,
     },

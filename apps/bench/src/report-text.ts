@@ -12,7 +12,7 @@ export function renderPipelineReport(report: PipelineBenchReport): string {
   const lines = [
     `kubestats bench: ${fleet.nodes} nodes × ${options.podsPerNode} pods × ${options.containersPerPod} containers ` +
       `(${fleet.pods} pods, ${fleet.containers} containers), endpoint ${options.endpoint}, discovery ${options.discovery}, ` +
-      `resolution ${options.resolutionMs / 1000} s, concurrency ${options.concurrency}` +
+      `resolution ${options.resolutionMs / 1000} s, concurrency ${options.concurrency}, ${options.counters} counters` +
       `${options.memoryShortWindowMs === undefined ? '' : `, memory sink window ${options.memoryShortWindowMs / 1000} s`}`,
     `machine: ${report.machine.cores} cores (${report.machine.cpuModel}), Node ${report.machine.node}, ${report.machine.platform}`,
     `sim: ${report.sim.placement}${report.sim.cpuMsPerCycle === undefined ? '' : `, ${fixed(report.sim.cpuMsPerCycle, 0)} ms CPU per cycle (not counted)`}` +

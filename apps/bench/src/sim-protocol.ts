@@ -6,7 +6,7 @@
 import type { SimClusterOptions, SimKubeletEndpoint } from 'kubelet-sim';
 
 /** The serialisable part of SimClusterOptions. */
-export type SimSpec = Pick<SimClusterOptions, 'nodes' | 'podsPerNode' | 'containersPerPod' | 'seed' | 'namespaces'>;
+export type SimSpec = Pick<SimClusterOptions, 'nodes' | 'podsPerNode' | 'containersPerPod' | 'seed' | 'namespaces' | 'counters'>;
 
 export type ToSim =
   | { readonly type: 'start'; readonly spec: SimSpec }

@@ -41,7 +41,18 @@ describe('kubelet-sim CLI', () => {
     expect(io.stderr).toBe('');
   });
 
+  it('--counters and --big-counter-fraction reach the cluster options only when given', () => {
+    const given = parseCli(['--counters', 'realistic', '--big-counter-fraction', '0.25'], captureIo());
+    expect(given.kind === 'run' && given.options).toMatchObject({ counters: 'realistic', bigCounterFraction: 0.25 });
+    const omitted = parseCli([], captureIo());
+    expect(omitted.kind === 'run' && omitted.options).not.toHaveProperty('counters');
+    expect(omitted.kind === 'run' && omitted.options).not.toHaveProperty('bigCounterFraction');
+  });
+
   it.each([
+    [['--counters', 'huge'], /argument 'huge' is invalid\. Allowed choices are small, realistic/],
+    [['--big-counter-fraction', '2'], /expected a number from 0 to 1, got "2"/],
+    [['--big-counter-fraction', ''], /expected a number from 0 to 1, got ""/],
     [['--nodes', 'x'], /option '--nodes <n>' argument 'x' is invalid\. expected an integer >= 1, got "x"/],
     [['--nodes', '0'], /expected an integer >= 1, got "0"/],
     [['--quirks', 'bogus'], /unknown quirk "bogus"/],

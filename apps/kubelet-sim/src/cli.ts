@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM. The process-facing parts (output, exit, signals) are injected so tests drive it in-process.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { COUNTER_STARTS, DEFAULT_BIG_COUNTER_FRACTION, type CounterStart } from './counter-history.js';
 import { parseQuirks, QUIRK_KINDS, type QuirkSpec } from './quirk-spec.js';
 import { startSimulatedCluster, type SimClusterOptions, type SimulatedCluster } from './simulated-cluster.js';
 
@@ -29,6 +30,12 @@ function integer(min: number): (value: string) => number {
   };
 }
 
+function fraction(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new InvalidArgumentError(`expected a number from 0 to 1, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
 function quirkList(value: string, previous: QuirkSpec[] | undefined): QuirkSpec[] {
   try {
     return [...(previous ?? []), ...parseQuirks(value)];
@@ -52,6 +59,8 @@ function buildProgram(io: CliIo): Command {
     .addOption(new Option('--port <n>', 'apiserver port (0 = any free port)').argParser(integer(0)).default(0))
     .addOption(new Option('--kubelet-base-port <n>', 'first kubelet port, node i gets base+i (0 = any free ports)').argParser(integer(0)).default(0))
     .addOption(new Option('--churn-interval <ms>', 'every ms: delete a pod, add a pod, restart a container (seeded)').argParser(integer(1)))
+    .addOption(new Option('--counters <start>', 'CPU history the counters start with: small, or realistic (node counters ~1e15-5e15, some pods above 2^53) (default: small)').choices(COUNTER_STARTS))
+    .addOption(new Option('--big-counter-fraction <f>', `realistic counters: share of nodes with one pod above 2^53 (default: ${DEFAULT_BIG_COUNTER_FRACTION})`).argParser(fraction))
     .addOption(new Option('--json', 'print the endpoints as one JSON line instead of a table'))
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -69,6 +78,8 @@ interface RawOptions {
   port: number;
   kubeletBasePort: number;
   churnInterval?: number;
+  counters?: CounterStart;
+  bigCounterFraction?: number;
   json?: boolean;
 }
 
@@ -98,6 +109,8 @@ export function parseCli(argv: readonly string[], io: CliIo): CliParse {
       apiServerPort: o.port,
       kubeletBasePort: o.kubeletBasePort,
       ...(o.churnInterval === undefined ? {} : { churn: { intervalMs: o.churnInterval } }),
+      ...(o.counters === undefined ? {} : { counters: o.counters }),
+      ...(o.bigCounterFraction === undefined ? {} : { bigCounterFraction: o.bigCounterFraction }),
     },
   };
 }

@@ -5,6 +5,7 @@
  * disagree. Mutations (add/delete pod, restart) notify listeners synchronously with the new resource version.
  */
 import { CORE_NS_PER_MILLICORE_MS, ContainerWorkload, drawWorkloadParams, type CpuProfile } from './container-workload.js';
+import { bigCounterPod, nodeCounterTargetCoreNs, nodeUptimeMs, podAgeMs, type BigCounterPod, type CounterHistory } from './counter-history.js';
 import { hash32, hexString, intBetween, nameSuffix, uidFrom } from './seeded-random.js';
 
 export interface ContainerInstance {
@@ -96,7 +97,11 @@ export interface ClusterShape {
   readonly containersPerPod: number;
   readonly namespaces: number;
   readonly seed: number;
+  /** How much CPU history the counters start with (default: small). */
+  readonly counters?: CounterHistory;
 }
+
+const SMALL_COUNTERS: CounterHistory = { start: 'small', bigCounterFraction: 0 };
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -127,6 +132,7 @@ export class ClusterState {
     this.shape = shape;
     this.startMs = floorToSecond(startMs);
     const seed = shape.seed;
+    const counters = shape.counters ?? SMALL_COUNTERS;
     const nsNames = ['default', ...Array.from({ length: Math.max(0, shape.namespaces - 1) }, (_, i) => `team-${i + 1}`)];
     for (const name of nsNames) {
       this.namespaces.push({ name, uid: uidFrom(seed, 'namespace', name), createdMs: this.startMs - 7 * 86_400_000, resourceVersion: this.nextResourceVersion() });
@@ -138,7 +144,7 @@ export class ClusterState {
         uid: uidFrom(seed, 'node', name),
         index: i,
         createdMs: this.startMs - 3 * 86_400_000,
-        bootMs: this.startMs - intBetween(3600, 48 * 3600, seed, name, 'boot') * 1000,
+        bootMs: this.startMs - nodeUptimeMs(counters, seed, name),
         overheadCpuMillicores: intBetween(100, 400, seed, name, 'overhead-cpu'),
         overheadMemoryBytes: intBetween(512, 1536, seed, name, 'overhead-memory') * MIB,
         cpuCapacityMillicores: 16_000,
@@ -153,11 +159,17 @@ export class ClusterState {
       this.nodesByName.set(name, node);
     }
     for (const node of this.nodes) {
+      const bigPod = bigCounterPod(counters, seed, node.name, this.startMs - node.bootMs);
       for (let j = 0; j < shape.podsPerNode; j += 1) {
         const namespace = nsNames[this.podCounter % nsNames.length] ?? 'default';
-        const ageS = intBetween(60, 6 * 3600, seed, 'pod-age', this.podCounter);
-        this.createPod({ namespace, node: node.name }, this.startMs - ageS * 1000, false);
+        const big = j === 0 ? bigPod : undefined;
+        const ageMs = big?.ageMs ?? podAgeMs(counters, seed, this.podCounter);
+        this.createPod({ namespace, node: node.name }, this.startMs - ageMs, false, big);
       }
+      const target = nodeCounterTargetCoreNs(counters, seed, node.name);
+      // Whatever the node's counter target exceeds its overhead and live pods by was used by pods deleted before
+      // the simulator started: it lives on in the node counter, as retired CPU does after a deletion.
+      if (target !== undefined) node.retiredCoreNs = Math.max(0, target - this.nodeCounterCoreNs(node, this.startMs));
     }
   }
 
@@ -295,7 +307,8 @@ export class ClusterState {
     return sum;
   }
 
-  private createPod(spec: AddPodSpec, startMs: number, notify: boolean): SimPodState {
+  /** `bigCounter`: give the containers a history rate that puts the pod counter at its target on the model start. */
+  private createPod(spec: AddPodSpec, startMs: number, notify: boolean, bigCounter?: BigCounterPod): SimPodState {
     const seed = this.shape.seed;
     const index = this.podCounter;
     this.podCounter += 1;
@@ -312,11 +325,14 @@ export class ClusterState {
     const uid = uidFrom(seed, 'pod', spec.namespace, name, index);
     const containerCount = spec.containers ?? this.shape.containersPerPod;
     const containers: SimContainerState[] = [];
+    // Containers start 1 s after their pod; whole millicores, rounded up so the pod counter reaches its target.
+    const historyMillicores = bigCounter && Math.ceil(bigCounter.targetCoreNs / (containerCount * CORE_NS_PER_MILLICORE_MS * (this.startMs - startMs - 1000)));
     for (let k = 0; k < containerCount; k += 1) {
       const cname = k === 0 ? 'main' : `sidecar-${k}`;
       const identity = `${spec.namespace}/${name}/${cname}/${index}`;
       const drawn = drawWorkloadParams(seed, identity);
-      const params = spec.cpuProfile === undefined ? drawn : { ...drawn, cpuProfile: spec.cpuProfile };
+      const profiled = spec.cpuProfile === undefined ? drawn : { ...drawn, cpuProfile: spec.cpuProfile };
+      const params = historyMillicores === undefined ? profiled : { ...profiled, cpuHistoryMillicores: historyMillicores };
       const workload = new ContainerWorkload(params, hash32(seed, identity), this.startMs);
       const originMs = startMs + 1000;
       const cpuRequest = Math.ceil(params.cpuBaseMillicores / 10) * 10;

@@ -4,8 +4,9 @@
  * CPU is piecewise constant on absolute 10-second buckets and always a whole number of millicores, and times are
  * whole milliseconds, so the cumulative counter (the integral of the rate, in core-nanoseconds: 1 millicore for
  * 1 ms is exactly 1000 core-ns) is an exact integer. Any interval's true average is therefore exact and tests
- * can compare what a scraper computes with ~0 error. Before the model's start the rate is the profile's base
- * (so a container that "has been running for hours" needs no history walk); after it, the profile applies.
+ * can compare what a scraper computes with ~0 error. Before the model's start the rate is constant, the
+ * profile's base unless a history rate is given (so a container that "has been running for days" needs no history
+ * walk); after it, the profile applies.
  */
 import { hash32, intBetween, unitFloat } from './seeded-random.js';
 
@@ -29,6 +30,8 @@ export interface WorkloadParams {
   /** growing: working-set bytes added per minute since the container (re)started, up to `memoryCapBytes`. */
   readonly memoryGrowthBytesPerMinute: number;
   readonly memoryCapBytes: number;
+  /** Integer millicores before the model's start; default the base (a long-lived heavy pod sets more). */
+  readonly cpuHistoryMillicores?: number;
 }
 
 /** Draws a container's parameters from the seed and its identity (50% steady, 30% bursty, 20% growing). */
@@ -75,7 +78,8 @@ export class ContainerWorkload {
   /** Integer millicores at t. */
   cpuRateMillicores(tMs: number): number {
     const p = this.params;
-    if (tMs < this.modelStartMs || p.cpuProfile === 'steady') return p.cpuBaseMillicores;
+    if (tMs < this.modelStartMs) return p.cpuHistoryMillicores ?? p.cpuBaseMillicores;
+    if (p.cpuProfile === 'steady') return p.cpuBaseMillicores;
     return this.bucketRate(Math.floor(tMs / CPU_BUCKET_MS));
   }
 
@@ -86,9 +90,8 @@ export class ContainerWorkload {
 
   prefixCoreNs(tMs: number): number {
     const p = this.params;
-    if (tMs <= this.modelStartMs || p.cpuProfile === 'steady') {
-      return p.cpuBaseMillicores * CORE_NS_PER_MILLICORE_MS * (tMs - this.modelStartMs);
-    }
+    if (tMs <= this.modelStartMs) return (p.cpuHistoryMillicores ?? p.cpuBaseMillicores) * CORE_NS_PER_MILLICORE_MS * (tMs - this.modelStartMs);
+    if (p.cpuProfile === 'steady') return p.cpuBaseMillicores * CORE_NS_PER_MILLICORE_MS * (tMs - this.modelStartMs);
     if (tMs < this.cursorMs) {
       this.cursorMs = this.modelStartMs;
       this.cursorPrefix = 0;

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startApiServer, type SimApiServer } from './apiserver.js';
+import { COUNTER_STARTS, DEFAULT_BIG_COUNTER_FRACTION, type CounterHistory, type CounterStart } from './counter-history.js';
 import { ClusterState, type AddPodSpec, type SimContainerState, type SimPodState } from './cluster-state.js';
 import type { ContainerQuirks } from './kubelet-payload-context.js';
 import { KubeletServer, type DelayFn } from './kubelet-server.js';
@@ -51,6 +52,13 @@ export interface SimClusterOptions {
   readonly bookmarkIntervalMs?: number;
   /** How `slow` waits (default a real timer); tests pass a controllable one. */
   readonly delay?: DelayFn;
+  /**
+   * CPU history the counters start with: `small` (default; every counter below 10^15) or `realistic` (nodes up for
+   * weeks, node counters ~1–5 × 10^15, and on a `bigCounterFraction` share of the nodes one pod above 2^53).
+   */
+  readonly counters?: CounterStart;
+  /** realistic counters: share of nodes (seeded) with one pod whose counters exceed 2^53, 0–1 (default 0.05). */
+  readonly bigCounterFraction?: number;
 }
 
 export interface SimKubeletEndpoint {
@@ -91,6 +99,18 @@ function checkCount(name: string, value: unknown, min: number): number {
   return value;
 }
 
+function checkCounters(options: SimClusterOptions): CounterHistory {
+  const start = options.counters ?? 'small';
+  if (!COUNTER_STARTS.includes(start)) {
+    throw new Error(`kubelet-sim: option counters must be one of ${COUNTER_STARTS.join(', ')}, got ${JSON.stringify(start)}`);
+  }
+  const fraction = options.bigCounterFraction ?? DEFAULT_BIG_COUNTER_FRACTION;
+  if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) {
+    throw new Error(`kubelet-sim: option bigCounterFraction must be a number from 0 to 1, got ${JSON.stringify(fraction)}`);
+  }
+  return { start, bigCounterFraction: fraction };
+}
+
 const defaultDelay: DelayFn = (ms, signal) => sleep(ms, undefined, { signal });
 
 export async function startSimulatedCluster(options: SimClusterOptions): Promise<SimulatedCluster> {
@@ -101,10 +121,11 @@ export async function startSimulatedCluster(options: SimClusterOptions): Promise
   const seed = checkCount('seed', options.seed ?? 1, 0);
   const basePort = checkCount('kubeletBasePort', options.kubeletBasePort ?? 0, 0);
   if (options.churn) checkCount('churn.intervalMs', options.churn.intervalMs, 1);
+  const counters = checkCounters(options);
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? Date.now;
   const delay = options.delay ?? defaultDelay;
-  const state = new ClusterState({ nodes, podsPerNode, containersPerPod, namespaces, seed }, clock());
+  const state = new ClusterState({ nodes, podsPerNode, containersPerPod, namespaces, seed, counters }, clock());
   const truth = createSimTruth(state, host);
 
   let quirks: readonly QuirkSpec[] = [];
