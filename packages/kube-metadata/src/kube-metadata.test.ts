@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeClock } from '@kubestats/testing';
+import { FakeClock, RecordingLogger } from '@kubestats/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKubeMetadata, type KubeMetadata } from './kube-metadata.js';
 
@@ -166,7 +166,7 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     await stub.close();
   });
 
-  async function started(extra: { resyncMs?: number } = {}): Promise<KubeMetadata> {
+  async function started(extra: { resyncMs?: number; logger?: RecordingLogger } = {}): Promise<KubeMetadata> {
     metadata = createKubeMetadata({ apiServerUrl: stub.url, inClusterConfig: false, clock, ...extra });
     await metadata.start(new AbortController().signal);
     return metadata;
@@ -237,6 +237,36 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeUndefined());
     expect(cluster.listPods()).toHaveLength(24);
     expect(stub.lists.pods).toBe(1);
+  });
+
+  it('converts each listed or watched object version once, when it arrives, and never a deleted one', async () => {
+    // An unparseable quantity is warned about at each conversion, so the warnings count the conversions.
+    const badPod = structuredClone(newPod);
+    badPod.metadata = { ...badPod.metadata, name: 'bad-quantity' };
+    const spec = badPod['spec'] as { containers: { resources?: unknown }[] };
+    spec.containers = spec.containers.map((container) => ({ ...container, resources: { requests: { cpu: 'lots' } } }));
+    stub.load('pods', [badPod]);
+    const logger = new RecordingLogger();
+    const conversions = (): number => logger.records.filter((record) => record.includes('unparseable resource quantity')).length;
+    const cluster = await started({ logger });
+    expect(conversions()).toBe(1);
+
+    const info = cluster.getPod('scraper', 'bad-quantity');
+    expect(info?.containers[0]?.requests).toEqual({});
+    // Reads return the info made at list time: same object, no conversion.
+    expect(cluster.getPod('scraper', 'bad-quantity')).toBe(info);
+    expect(cluster.listPods()).toContain(info);
+    expect(conversions()).toBe(1);
+
+    stub.emit('pods', 'MODIFIED', { ...badPod, metadata: { ...badPod.metadata, labels: { app: 'bad' } } });
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'bad-quantity')?.labels).toEqual({ app: 'bad' }));
+    expect(conversions()).toBe(2);
+    cluster.listPods();
+    expect(conversions()).toBe(2);
+
+    stub.emit('pods', 'DELETED', badPod);
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'bad-quantity')).toBeUndefined());
+    expect(conversions()).toBe(2);
   });
 
   it('resumes a dropped watch from its resource version without relisting', async () => {

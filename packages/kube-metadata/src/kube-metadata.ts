@@ -23,7 +23,6 @@ import { CoreV1Api, type KubeConfig, type V1Namespace, type V1Node, type V1Pod }
 import { buildKubeConfig } from './kube-config.js';
 import type { KubeMetadataOptions } from './kube-metadata-options.js';
 import { namespaceInfoFromObject, nodeInfoFromObject, podInfoFromObject } from './metadata-from-objects.js';
-import { slimPodList } from './slim-pod.js';
 import { WatchedKind, type WatchedKindControl } from './watched-kind.js';
 
 export interface KubeMetadata extends ClusterMetadata {
@@ -75,7 +74,7 @@ export function createKubeMetadata(options: KubeMetadataOptions): KubeMetadata {
         ...common,
         kind: 'pods',
         path: '/api/v1/pods',
-        list: async () => slimPodList(await api.listPodForAllNamespaces()),
+        list: () => api.listPodForAllNamespaces(),
         convert: (pod) => podInfoFromObject(pod, onInvalidQuantity),
       }),
       namespaces: new WatchedKind<V1Namespace, NamespaceInfo>({

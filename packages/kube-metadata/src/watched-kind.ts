@@ -1,17 +1,20 @@
 /**
  * One object kind (nodes, pods or namespaces) kept current by a client-node list+watch informer. The informer
  * relists on 410 Gone and reconnects when a watch ends cleanly; on any other error it stops, so this wrapper
- * restarts it after a backoff on the injected clock. Converted infos are cached per object, so readers pay the
- * conversion once per object version.
+ * restarts it after a backoff on the injected clock.
+ *
+ * The informer caches a `CachedInfo` per object, not the object: its identity and version (all the informer reads)
+ * and the converted info, made once per object version as the list or watch event arrives. The apiserver object is
+ * garbage right after, so the cache of a large cluster (30,000 pods at 1,000 nodes) holds only what readers use, and
+ * every major GC marks a fraction of what whole `V1Pod`s cost.
  */
 import { errorMessage, type Clock, type Logger, type TimerHandle } from '@kubestats/core';
 import {
-  makeInformer,
-  type Informer,
+  ListWatch,
+  Watch,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  type ObjectCache,
 } from '@kubernetes/client-node';
 
 export interface WatchedKindOptions<T extends KubernetesObject, I> {
@@ -28,7 +31,47 @@ export interface WatchedKindOptions<T extends KubernetesObject, I> {
   readonly maxRetryDelayMs: number;
 }
 
-type ListWatch<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+/** What the informer caches per object: the identity and version its cache and watch read, and the converted info. */
+export interface CachedInfo<I> extends KubernetesObject {
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly resourceVersion?: string };
+  readonly info: I;
+}
+
+/** The informer's cache entry for `object`: its info converted once, and only the metadata the informer reads. */
+export function cachedInfoOf<T extends KubernetesObject, I>(object: T, convert: (object: T) => I): CachedInfo<I> {
+  const metadata = object.metadata;
+  return {
+    metadata: { name: metadata?.name, namespace: metadata?.namespace, resourceVersion: metadata?.resourceVersion },
+    info: convert(object),
+  };
+}
+
+/**
+ * A watch that hands the informer cache entries instead of the objects of ADDED and MODIFIED events (the ones it
+ * stores). DELETED objects are only looked up by name and dropped, so they pass through unconverted, as do ERROR
+ * and BOOKMARK events.
+ */
+class ConvertingWatch<T extends KubernetesObject, I> extends Watch {
+  readonly #convert: (object: T) => I;
+
+  constructor(kubeConfig: KubeConfig, convert: (object: T) => I) {
+    super(kubeConfig);
+    this.#convert = convert;
+  }
+
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObject: unknown, watchObject?: unknown) => void,
+    done: (error: unknown) => void,
+  ): Promise<AbortController> {
+    const converting = (phase: string, apiObject: unknown, watchObject?: unknown): void => {
+      const stored = phase === 'ADDED' || phase === 'MODIFIED';
+      callback(phase, stored ? cachedInfoOf(apiObject as T, this.#convert) : apiObject, watchObject);
+    };
+    return super.watch(path, queryParams, converting, done);
+  }
+}
 
 /** The kind-independent part, so the three kinds can be handled as one list. */
 export interface WatchedKindControl {
@@ -42,8 +85,7 @@ export interface WatchedKindControl {
 
 export class WatchedKind<T extends KubernetesObject, I> implements WatchedKindControl {
   readonly #options: WatchedKindOptions<T, I>;
-  readonly #converted = new WeakMap<T, I>();
-  #informer: ListWatch<T> | undefined;
+  #informer: ListWatch<CachedInfo<I>> | undefined;
   #synced = false;
   #stopped = false;
   #lastError: unknown;
@@ -123,13 +165,12 @@ export class WatchedKind<T extends KubernetesObject, I> implements WatchedKindCo
   }
 
   get(name: string, namespace?: string): I | undefined {
-    const object = this.#informer?.get(name, namespace);
-    return object === undefined ? undefined : this.#convert(object);
+    return this.#informer?.get(name, namespace)?.info;
   }
 
   list(): readonly I[] {
     if (this.#listCache?.version !== this.#version) {
-      const infos = (this.#informer?.list() ?? []).map((object) => this.#convert(object));
+      const infos = (this.#informer?.list() ?? []).map((cached) => cached.info);
       this.#listCache = { version: this.#version, infos };
     }
     return this.#listCache.infos;
@@ -142,22 +183,16 @@ export class WatchedKind<T extends KubernetesObject, I> implements WatchedKindCo
     return `watching (${this.list().length} objects)`;
   }
 
-  #convert(object: T): I {
-    let info = this.#converted.get(object);
-    if (info === undefined) {
-      info = this.#options.convert(object);
-      this.#converted.set(object, info);
-    }
-    return info;
-  }
-
-  #createInformer(): ListWatch<T> {
-    const listAndMarkSynced = async (): Promise<KubernetesListObject<T>> => {
+  #createInformer(): ListWatch<CachedInfo<I>> {
+    const { convert, kubeConfig, path } = this.#options;
+    const listAndMarkSynced = async (): Promise<KubernetesListObject<CachedInfo<I>>> => {
       const list = await this.#options.list();
       this.#synced = true;
-      return list;
+      // Only the list's metadata (the resourceVersion to watch from) and the entries outlive this call.
+      return { metadata: list.metadata, items: list.items.map((object) => cachedInfoOf(object, convert)) };
     };
-    const informer = makeInformer<T>(this.#options.kubeConfig, this.#options.path, listAndMarkSynced);
+    // As client-node's makeInformer, with the watch converting what it hands the cache.
+    const informer = new ListWatch<CachedInfo<I>>(path, new ConvertingWatch(kubeConfig, convert), listAndMarkSynced, false);
     const changed = (): void => {
       if (informer === this.#informer) this.#version++;
     };
@@ -166,7 +201,7 @@ export class WatchedKind<T extends KubernetesObject, I> implements WatchedKindCo
     return informer;
   }
 
-  #onError(informer: ListWatch<T>, error: unknown): void {
+  #onError(informer: ListWatch<CachedInfo<I>>, error: unknown): void {
     // Stopping aborts the watch request, which the informer reports as an error: not a failure.
     if (this.#stopped || informer !== this.#informer || !this.#synced) return;
     this.#errorCount++;
@@ -182,7 +217,7 @@ export class WatchedKind<T extends KubernetesObject, I> implements WatchedKindCo
     }, delayMs);
   }
 
-  async #restart(informer: ListWatch<T>): Promise<void> {
+  async #restart(informer: ListWatch<CachedInfo<I>>): Promise<void> {
     if (this.#stopped || informer !== this.#informer) return;
     const errorsBefore = this.#errorCount;
     await informer.start();
@@ -192,7 +227,7 @@ export class WatchedKind<T extends KubernetesObject, I> implements WatchedKindCo
     }
   }
 
-  #stopInformer(informer: ListWatch<T>): void {
+  #stopInformer(informer: ListWatch<CachedInfo<I>>): void {
     informer.stop().catch((error: unknown) => {
       this.#options.logger.warn({ kind: this.kind, err: errorMessage(error) }, 'stopping informer failed');
     });
