@@ -131,26 +131,30 @@ export async function runCycle(context: CycleContext, window: TimeWindow, signal
     });
   };
 
-  // Scrape: concurrently, each under the scrape deadline.
-  const scraped = await Promise.all(
-    context.sources.map(async (participant) => {
-      if (participant.call.busy) {
-        stillBusy(participant, 'scrape', 'scrape');
-        return undefined;
-      }
-      const outcome = await participant.call.run(context.scrapeTimeoutMs, signal, (callSignal) =>
-        participant.component.scrape(window, callSignal),
-      );
-      return settle(participant, 'scrape', 'scrape', context.scrapeTimeoutMs, outcome);
-    }),
-  );
-
-  // Merge in source order: a key reported twice keeps the later source's set, and is counted. With one source (the
-  // usual deployment) its batch is used as is: copying ~100,000 entries per cycle would buy nothing.
-  const delivered = scraped.filter((result) => result !== undefined);
-  const merged: ReadonlyMap<string, MetricSet> =
-    delivered.length === 1 && delivered[0] ? delivered[0].batch.metricSets : mergeSources(scraped, context, record);
-  let batch: DataBatch = { timestampMs: window.endMs, metricSets: merged };
+  /** Scrapes every source concurrently, each under the scrape deadline, and merges their batches. */
+  const scrapeAndMerge = async (): Promise<DataBatch> => {
+    const scraped = await Promise.all(
+      context.sources.map(async (participant) => {
+        if (participant.call.busy) {
+          stillBusy(participant, 'scrape', 'scrape');
+          return undefined;
+        }
+        const outcome = await participant.call.run(context.scrapeTimeoutMs, signal, (callSignal) =>
+          participant.component.scrape(window, callSignal),
+        );
+        return settle(participant, 'scrape', 'scrape', context.scrapeTimeoutMs, outcome);
+      }),
+    );
+    // Merge in source order: a key reported twice keeps the later source's set, and is counted. With one source (the
+    // usual deployment) its batch is used as is: copying ~100,000 entries per cycle would buy nothing.
+    const delivered = scraped.filter((result) => result !== undefined);
+    const merged: ReadonlyMap<string, MetricSet> =
+      delivered.length === 1 && delivered[0] ? delivered[0].batch.metricSets : mergeSources(scraped, context, record);
+    return { timestampMs: window.endMs, metricSets: merged };
+  };
+  // Not inlined: an async function keeps its dead locals alive across every later await, so the scraped results
+  // held here would keep each source's whole batch alive through all the processors, after the first has replaced it.
+  let batch = await scrapeAndMerge();
 
   // Process: in order, within the cycle's budget; a processor that fails or runs late is skipped.
   const cycleDeadlineMs = startedAtMs + context.resolutionMs;
