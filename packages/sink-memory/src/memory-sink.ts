@@ -1,6 +1,6 @@
 /**
- * The in-memory store behind the HTTP APIs (Heapster's `metric` sink, done properly): the newest batch as exported
- * for "latest" queries, a short window of batches for short ranges and labeled lookups, and a long window of a few
+ * The in-memory store behind the HTTP APIs (Heapster's `metric` sink, done properly): the newest batch, held weakly
+ * as exported and rebuilt from the columns once the garbage collector took it, for "latest" queries; a short window of batches for short ranges and labeled lookups, and a long window of a few
  * key series. Both windows are stored as columns (see columnar-window.ts), not as objects, so what the sink retains
  * does not dominate the process' garbage collection; they share one slot registry, and the long window copies its
  * values from the short window's columns rather than walking the batch again. Memory is bounded on every export: by age (relative to the newer
@@ -66,8 +66,12 @@ export class MemorySink implements Sink {
   readonly #options: MemorySinkOptions;
   readonly #clock: Clock;
   readonly #longMetrics: ReadonlySet<string>;
-  /** The newest batch exactly as exported (latest queries read it without rebuilding anything). */
-  #latest: DataBatch | undefined;
+  /**
+   * The newest batch as objects, held weakly: a strong reference kept a whole batch of objects alive between cycles
+   * (about a quarter of the live heap every major GC marks), while the short window's newest column holds the same
+   * data. Latest queries read it while it lives and rebuild it (once, until the next GC) when it is gone.
+   */
+  #latest: WeakRef<DataBatch> | undefined;
   readonly #short: ColumnarWindow;
   readonly #long: ColumnarWindow;
 
@@ -84,7 +88,8 @@ export class MemorySink implements Sink {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     this.#short.add(batch);
     this.#long.addProjection(this.#short, batch.timestampMs);
-    if (this.#latest === undefined || batch.timestampMs >= this.#latest.timestampMs) this.#latest = batch;
+    const latest = this.#latest?.deref();
+    if (latest === undefined || batch.timestampMs >= latest.timestampMs) this.#latest = new WeakRef(batch);
     this.#evict();
     return Promise.resolve({ pointsWritten: countPoints(batch), pointsRejected: 0, failures: [] });
   }
@@ -98,9 +103,12 @@ export class MemorySink implements Sink {
   latestBatch(): DataBatch | undefined {
     const newestMs = this.#short.newestTimestampMs();
     if (newestMs === undefined) return undefined;
-    // Only when the newest exported batch aged out and a late, older one is left: rebuild it from the window.
-    if (this.#latest?.timestampMs !== newestMs) this.#latest = this.#short.materialise(this.#short.length - 1);
-    return this.#latest;
+    const held = this.#latest?.deref();
+    if (held?.timestampMs === newestMs) return held;
+    // Collected, or the newest exported batch aged out and a late, older one is left: rebuild it from the window.
+    const rebuilt = this.#short.materialise(this.#short.length - 1);
+    this.#latest = rebuilt === undefined ? undefined : new WeakRef(rebuilt);
+    return rebuilt;
   }
 
   /**
@@ -155,6 +163,6 @@ export class MemorySink implements Sink {
     this.#short.evict(referenceMs - this.#options.shortWindowMs, this.#options.maxBatches);
     // One point per series per batch, so the per-series point cap is a cap on long-window batches.
     this.#long.evict(referenceMs - this.#options.longWindowMs, this.#options.maxSeriesPoints);
-    if (this.#latest !== undefined && this.#latest.timestampMs !== this.#short.newestTimestampMs()) this.#latest = undefined;
+    if (this.#latest?.deref()?.timestampMs !== this.#short.newestTimestampMs()) this.#latest = undefined;
   }
 }
