@@ -56,6 +56,15 @@ export {
   type DiagnosticsLogOptions,
   type DiagnosticStage,
 } from './diagnostics.js';
+export {
+  nodeLabelsOf,
+  podContainerLabelsOf,
+  podLabelsOf,
+  resourceLabelsOf,
+  systemContainerLabelsOf,
+  type NodeLabelValues,
+  type PodLabelValues,
+} from './entity-labels.js';
 export { ConfigError, errorMessage, isPermanentError, PermanentError, type ConfigProblem } from './errors.js';
 export {
   clusterKey,
