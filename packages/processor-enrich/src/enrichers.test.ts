@@ -219,4 +219,80 @@ describe('labels reused across cycles', () => {
     const after = (await enricher.process(batch, signal)).batch.metricSets.get(podK)?.labels;
     expect(after?.[LabelKeys.namespaceId]).toBe('ns-uid-2');
   });
+
+  it('pod_enricher reuses the labels of a container that is not in the spec', async () => {
+    const enricher = new PodEnricher(metadata, copier);
+    const extraK = podContainerKey('prod', 'web-1', 'sidecar');
+    const withSidecar = () =>
+      buildBatch(t0, [podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'sidecar', node: 'node-1', scrapeMs: t0, metrics: {} })]);
+    const first = (await enricher.process(withSidecar(), signal)).batch.metricSets.get(extraK);
+    const second = (await enricher.process(withSidecar(), signal)).batch.metricSets.get(extraK);
+    expect(first?.labels).toMatchObject({ [LabelKeys.podId]: 'uid-1', [LabelKeys.labels]: 'app:web' });
+    expect(first?.labels[LabelKeys.containerBaseImage]).toBeUndefined();
+    expect(first?.metricValues.has(Metrics.cpuRequest.name)).toBe(false);
+    expect(second?.labels).toBe(first?.labels);
+  });
+});
+
+describe('pod_enricher request and limit metrics', () => {
+  const spec = { image: 'app:1', requests: { cpu: 250 }, limits: { memory: 512 }, restartCount: 0, containerId: undefined };
+  const twin = (name: string, restartCount = 0): PodInfo => ({
+    ...pod,
+    name,
+    uid: `uid-${name}`,
+    containers: [
+      { ...spec, name: 'app', restartCount },
+      { ...spec, name: 'proxy', restartCount },
+    ],
+  });
+  const pods = [twin('a'), twin('b'), twin('c', 4)];
+  const enricher = new PodEnricher(staticClusterMetadata({ pods }), copier);
+  const containerSets = () =>
+    buildBatch(
+      t0,
+      pods.flatMap((info) =>
+        info.containers.map((container) =>
+          podContainerSet({ namespace: 'prod', pod: info.name, container: container.name, scrapeMs: t0, metrics: { 'cpu/usage_rate': 5n } }),
+        ),
+      ),
+    );
+
+  it('share one value per metric between containers of the same requests, limits and restart count', async () => {
+    const out = (await enricher.process(containerSets(), signal)).batch.metricSets;
+    const value = (podName: string, container: string, metric: string) => out.get(podContainerKey('prod', podName, container))?.metricValues.get(metric);
+    expect(value('a', 'app', Metrics.cpuRequest.name)).toEqual({ kind: 'int', type: 'gauge', value: 250n });
+    expect(value('b', 'proxy', Metrics.memoryLimit.name)).toBe(value('a', 'app', Metrics.memoryLimit.name));
+    expect(value('c', 'app', Metrics.restartCount.name)?.value).toBe(4n);
+    expect(value('c', 'app', Metrics.restartCount.name)).not.toBe(value('a', 'app', Metrics.restartCount.name));
+    expect(Object.isFrozen(value('a', 'app', Metrics.cpuRequest.name))).toBe(true);
+    // The container's own metrics come first, then the added ones.
+    expect([...(out.get(podContainerKey('prod', 'a', 'app'))?.metricValues.keys() ?? [])][0]).toBe('cpu/usage_rate');
+  });
+
+  it('give a stub the shared metrics of its spec container', async () => {
+    const onlyApp = buildBatch(t0, [podContainerSet({ namespace: 'prod', pod: 'a', container: 'app', scrapeMs: t0, metrics: {} })]);
+    const out = (await enricher.process(onlyApp, signal)).batch.metricSets;
+    const stub = out.get(podContainerKey('prod', 'a', 'proxy'));
+    expect(stub?.metricValues.get(Metrics.cpuRequest.name)?.value).toBe(250n);
+    expect(stub?.metricValues.get(Metrics.cpuRequest.name)).toBe(out.get(podContainerKey('prod', 'a', 'app'))?.metricValues.get(Metrics.cpuRequest.name));
+  });
+});
+
+describe('sets whose labels do not name their pod', () => {
+  const containerK = podContainerKey('prod', 'web-1', 'web');
+  const unlabeled = () => {
+    const set = podContainerSet({ namespace: 'prod', pod: 'web-1', container: 'web', scrapeMs: t0, metrics: {} });
+    return buildBatch(t0, [{ ...set, labels: { [LabelKeys.nodename]: 'node-1' } }]);
+  };
+
+  it('pod_enricher finds the pod from the key', async () => {
+    const out = (await new PodEnricher(metadata, copier).process(unlabeled(), signal)).batch.metricSets.get(containerK);
+    expect(out?.labels).toMatchObject({ [LabelKeys.podId]: 'uid-1', [LabelKeys.containerBaseImage]: 'web:1' });
+    expect(out?.metricValues.get(Metrics.cpuRequest.name)?.value).toBe(100n);
+  });
+
+  it('namespace_enricher finds the namespace from the key', async () => {
+    const out = (await new NamespaceEnricher(metadata).process(unlabeled(), signal)).batch.metricSets.get(containerK);
+    expect(out?.labels[LabelKeys.namespaceId]).toBe('ns-uid');
+  });
 });

@@ -24,6 +24,25 @@ import { missingMetadataDetail } from './missing-metadata.js';
 
 type Labels = Readonly<Record<string, string>>;
 
+/**
+ * The namespace of a pod, pod container or namespace set, as `entityOfSet` finds it: read straight from the labels
+ * when they name the entity in full (what every decoded set carries), without building a parsed entity per set.
+ */
+function namespaceOfSet(set: MetricSet): string | undefined {
+  const { labels } = set;
+  const type = labels[LabelKeys.type];
+  const namespace = labels[LabelKeys.namespaceName];
+  if (namespace) {
+    if (type === EntityTypes.namespace) return namespace;
+    if (type === EntityTypes.pod && labels[LabelKeys.podName]) return namespace;
+    if (type === EntityTypes.podContainer && labels[LabelKeys.podName] && labels[LabelKeys.containerName]) return namespace;
+  }
+  const parsed = entityOfSet(set);
+  return parsed?.type === EntityTypes.pod || parsed?.type === EntityTypes.podContainer || parsed?.type === EntityTypes.namespace
+    ? parsed.namespace
+    : undefined;
+}
+
 export class NamespaceEnricher implements Processor {
   readonly name = 'processor/namespace_enricher';
   readonly #metadata: ClusterMetadata | undefined;
@@ -38,14 +57,21 @@ export class NamespaceEnricher implements Processor {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     const metricSets = new Map<string, MetricSet>();
     const missing = new Map<string, number>();
+    // Sets of one namespace mostly come one after another: the last lookup is reused.
+    let lastNamespace: string | undefined;
+    let lastUid: string | undefined;
     for (const [key, set] of batch.metricSets) {
-      const parsed = entityOfSet(set);
-      const namespace =
-        parsed?.type === EntityTypes.pod || parsed?.type === EntityTypes.podContainer || parsed?.type === EntityTypes.namespace
-          ? parsed.namespace
-          : undefined;
-      const uid = namespace === undefined ? undefined : this.#metadata?.getNamespace(namespace)?.uid;
-      if (namespace !== undefined && uid === undefined) missing.set(namespace, (missing.get(namespace) ?? 0) + 1);
+      const namespace = namespaceOfSet(set);
+      if (namespace === undefined) {
+        metricSets.set(key, set);
+        continue;
+      }
+      if (namespace !== lastNamespace) {
+        lastNamespace = namespace;
+        lastUid = this.#metadata?.getNamespace(namespace)?.uid;
+      }
+      const uid = lastUid;
+      if (uid === undefined) missing.set(namespace, (missing.get(namespace) ?? 0) + 1);
       const needsChange = uid !== undefined && set.labels[LabelKeys.namespaceId] !== uid;
       metricSets.set(key, needsChange ? withChanges(set, { labels: this.#withNamespaceId(set.labels, uid) }) : set);
     }
