@@ -9,15 +9,18 @@
  * `/kubepods/…/<id>`) in any order. See `compareCandidates` for the rule.
  */
 import {
-  EntityTypes,
-  LabelKeys,
   Metrics,
   nodeKey,
+  nodeLabelsOf,
   podContainerKey,
+  podContainerLabelsOf,
   podKey,
+  podLabelsOf,
   systemContainerKey,
+  systemContainerLabelsOf,
   type LabeledMetric,
   type MetricSet,
+  type PodLabelValues,
 } from '@kubestats/core';
 import {
   isSandbox,
@@ -144,7 +147,7 @@ export function emitCgroupSets(session: DecodeSession, listed: readonly CgroupSa
     builtFrom.set(key, root.cgroup);
     session.metricSets.push({
       key,
-      labels: { ...session.nodeLabels, [LabelKeys.type]: EntityTypes.node },
+      labels: nodeLabelsOf(session.context),
       metricValues: values,
       labeledMetrics: root.labeled,
       collectionStartTimeMs: root.startMs,
@@ -155,12 +158,11 @@ export function emitCgroupSets(session: DecodeSession, listed: readonly CgroupSa
 
   const podContainerIds = new Map<string, string>();
   for (const parts of pods.values()) {
-    const podLabels: Record<string, string> = {
-      ...session.nodeLabels,
-      [LabelKeys.podName]: parts.identity.podName,
-      [LabelKeys.namespaceName]: parts.identity.namespace,
+    const podLabelValues: PodLabelValues = {
+      podName: parts.identity.podName,
+      namespace: parts.identity.namespace,
+      podId: parts.podUid,
     };
-    if (parts.podUid !== '') podLabels[LabelKeys.podId] = parts.podUid;
     const parentOf = (sample: CgroupSample): number => parentScore(sample, parts, podCgroupNames);
 
     const sandbox = chooseCandidate(session, parts.key, parts.sandboxes, parentOf);
@@ -169,7 +171,7 @@ export function emitCgroupSets(session: DecodeSession, listed: readonly CgroupSa
     const podFrom = parts.podCgroup ?? sandbox;
     if (podFrom !== undefined) {
       builtFrom.set(parts.key, podFrom.cgroup);
-      session.metricSets.push(buildPodSet(session, parts, podLabels, sandbox));
+      session.metricSets.push(buildPodSet(session, parts, podLabelsOf(session.context, podLabelValues), sandbox));
     }
     for (const [containerName, candidates] of parts.containers) {
       const key = podContainerKey(parts.identity.namespace, parts.identity.podName, containerName);
@@ -179,12 +181,7 @@ export function emitCgroupSets(session: DecodeSession, listed: readonly CgroupSa
         finalKeys.set(candidate.cgroup, key);
         if (candidate.containerId !== undefined) podContainerIds.set(candidate.containerId, key);
       }
-      const labels: Record<string, string> = {
-        ...podLabels,
-        [LabelKeys.type]: EntityTypes.podContainer,
-        [LabelKeys.containerName]: containerName,
-      };
-      if (chosen.image !== undefined) labels[LabelKeys.containerBaseImage] = chosen.image;
+      const labels = podContainerLabelsOf(session.context, podLabelValues, containerName, chosen.image);
       builtFrom.set(key, chosen.cgroup);
       session.metricSets.push(buildSet(session, key, labels, chosen, true));
     }
@@ -215,7 +212,7 @@ export function emitCgroupSets(session: DecodeSession, listed: readonly CgroupSa
     const chosen = chooseCandidate(session, key, candidates, noParentScore);
     if (chosen === undefined) continue;
     const name = systemContainerName(chosen.cgroup);
-    const labels = { ...session.nodeLabels, [LabelKeys.type]: EntityTypes.systemContainer, [LabelKeys.containerName]: name };
+    const labels = systemContainerLabelsOf(session.context, name);
     builtFrom.set(key, chosen.cgroup);
     session.metricSets.push(buildSet(session, key, labels, chosen, true));
   }
@@ -292,7 +289,7 @@ function buildSet(
 function buildPodSet(
   session: DecodeSession,
   parts: PodParts,
-  podLabels: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
   sandbox: CgroupSample | undefined,
 ): MetricSet {
   const values: MetricValues = new Map(parts.podCgroup?.values);
@@ -305,7 +302,7 @@ function buildPodSet(
   session.addUptime(values, startMs, parts.key);
   const set: MetricSet = {
     key: parts.key,
-    labels: { ...podLabels, [LabelKeys.type]: EntityTypes.pod },
+    labels,
     metricValues: values,
     labeledMetrics: parts.podCgroup?.labeled ?? [],
     collectionStartTimeMs: startMs,

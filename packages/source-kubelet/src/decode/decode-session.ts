@@ -1,12 +1,13 @@
 /**
- * Per-body decoding state shared by the three decoders: the node's labels, the collected sets and diagnostics, and
- * the value readers that turn kubelet numbers into exact bigints (or leave them out with a reason). Keeping the
- * checks here makes "missing is absent, never zero" and "bad is left out, with a diagnostic" one rule for all.
+ * Per-body decoding state shared by the three decoders: the context (the node's label values), the collected sets
+ * and diagnostics, and the value readers that turn kubelet numbers into exact bigints (or leave them out with a
+ * reason). Keeping the checks here makes "missing is absent, never zero" and "bad is left out, with a diagnostic"
+ * one rule for all.
  */
 import {
-  LabelKeys,
   Metrics,
   intValue,
+  resourceLabelsOf,
   type DiagnosticInput,
   type DiagnosticReason,
   type DiagnosticStage,
@@ -49,16 +50,9 @@ export class DecodeSession {
   readonly context: DecodeContext;
   readonly metricSets: MetricSet[] = [];
   readonly diagnostics: DiagnosticInput[] = [];
-  /** nodename, hostname, host_id: copied into every set's labels. */
-  readonly nodeLabels: Readonly<Record<string, string>>;
 
   constructor(context: DecodeContext) {
     this.context = context;
-    this.nodeLabels = {
-      [LabelKeys.nodename]: context.nodeName,
-      [LabelKeys.hostname]: context.hostname,
-      [LabelKeys.hostId]: context.hostId,
-    };
   }
 
   diagnose(key: string, stage: DiagnosticStage, reason: DiagnosticReason, detail: string): void {
@@ -316,7 +310,7 @@ const resourceLabelCache = new Map<string, Readonly<Record<string, string>>>();
 export function resourceLabels(resourceId: string): Readonly<Record<string, string>> {
   let labels = resourceLabelCache.get(resourceId);
   if (labels === undefined) {
-    labels = Object.freeze({ [LabelKeys.resourceId]: resourceId });
+    labels = Object.freeze(resourceLabelsOf(resourceId));
     // Bounded: volume and device names repeat across nodes; a pathological payload must not grow it forever.
     if (resourceLabelCache.size < 10_000) resourceLabelCache.set(resourceId, labels);
   }

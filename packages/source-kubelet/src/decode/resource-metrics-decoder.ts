@@ -8,13 +8,14 @@
  * kubelet prints).
  */
 import {
-  EntityTypes,
-  LabelKeys,
   Metrics,
   intValue,
   nodeKey,
+  nodeLabelsOf,
   podContainerKey,
+  podContainerLabelsOf,
   podKey,
+  podLabelsOf,
   type LabeledMetric,
   type MetricDescriptor,
   type MetricSet,
@@ -188,7 +189,7 @@ class ResourceReader {
   #nodeEntity(): EntityValues {
     this.#node ??= {
       key: this.#nodeKey,
-      labels: { ...this.#session.nodeLabels, [LabelKeys.type]: EntityTypes.node },
+      labels: nodeLabelsOf(this.#session.context),
       values: new Map(),
       startMs: 0,
       scrapeTimeMs: 0,
@@ -204,12 +205,7 @@ class ResourceReader {
     if (entity === undefined) {
       entity = {
         key,
-        labels: {
-          ...this.#session.nodeLabels,
-          [LabelKeys.type]: EntityTypes.pod,
-          [LabelKeys.podName]: pod,
-          [LabelKeys.namespaceName]: namespace,
-        },
+        labels: podLabelsOf(this.#session.context, { podName: pod, namespace, podId: '' }),
         values: new Map(),
         startMs: 0,
         scrapeTimeMs: 0,
@@ -227,13 +223,7 @@ class ResourceReader {
     if (entity === undefined) {
       entity = {
         key,
-        labels: {
-          ...this.#session.nodeLabels,
-          [LabelKeys.type]: EntityTypes.podContainer,
-          [LabelKeys.podName]: pod,
-          [LabelKeys.namespaceName]: namespace,
-          [LabelKeys.containerName]: container,
-        },
+        labels: podContainerLabelsOf(this.#session.context, { podName: pod, namespace, podId: '' }, container),
         values: new Map(),
         startMs: 0,
         scrapeTimeMs: 0,

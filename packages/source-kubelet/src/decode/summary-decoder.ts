@@ -4,17 +4,20 @@
  * field stays absent (Windows reports memory as working set only; 2017 kubelets have no pod cpu/memory).
  */
 import {
-  EntityTypes,
-  LabelKeys,
   Metrics,
   intValue,
   nodeKey,
+  nodeLabelsOf,
   podContainerKey,
+  podContainerLabelsOf,
   podKey,
+  podLabelsOf,
   systemContainerKey,
+  systemContainerLabelsOf,
   type LabeledMetric,
   type MetricDescriptor,
   type MetricSet,
+  type PodLabelValues,
 } from '@kubestats/core';
 import type { DecodeContext, DecodeResult } from './decode-context.js';
 import { missingField } from './decode-error.js';
@@ -79,7 +82,7 @@ function decodeNode(session: DecodeSession, node: JsonObject): void {
   }
   session.metricSets.push({
     key,
-    labels: { ...session.nodeLabels, [LabelKeys.type]: EntityTypes.node },
+    labels: nodeLabelsOf(session.context),
     metricValues: values,
     labeledMetrics: labeled,
     collectionStartTimeMs: startMs,
@@ -97,11 +100,7 @@ function decodeNode(session: DecodeSession, node: JsonObject): void {
     const sysKey = systemContainerKey(session.context.nodeName, name);
     if (seen.has(sysKey)) return; // a kubelet lists each system container once; a repeat carries nothing new
     seen.add(sysKey);
-    const labels = {
-      ...session.nodeLabels,
-      [LabelKeys.type]: EntityTypes.systemContainer,
-      [LabelKeys.containerName]: name,
-    };
+    const labels = systemContainerLabelsOf(session.context, name);
     session.metricSets.push(decodeContainer(session, container, sysKey, labels, containerPath));
   });
 }
@@ -124,12 +123,7 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
   const uid = optionalString(ref, 'uid', refPath) ?? '';
   const key = podKey(namespace, name);
 
-  const podLabels: Record<string, string> = {
-    ...session.nodeLabels,
-    [LabelKeys.podName]: name,
-    [LabelKeys.namespaceName]: namespace,
-  };
-  if (uid !== '') podLabels[LabelKeys.podId] = uid;
+  const podLabelValues: PodLabelValues = { podName: name, namespace, podId: uid };
   const values: MetricValues = new Map();
   const labeled: LabeledMetric[] = [];
   const startMs = session.readTimeMs(pod.startTime, key, 'pod.startTime');
@@ -152,7 +146,7 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
   });
   const podSet: MetricSet = {
     key,
-    labels: { ...podLabels, [LabelKeys.type]: EntityTypes.pod },
+    labels: podLabelsOf(session.context, podLabelValues),
     metricValues: values,
     labeledMetrics: labeled,
     collectionStartTimeMs: startMs,
@@ -167,7 +161,7 @@ function decodePod(session: DecodeSession, pod: JsonObject, index: number): PodE
     const containerName = optionalString(container, 'name', containerPath);
     if (containerName === undefined) throw missingField(`${containerPath()}.name`);
     const containerKey = podContainerKey(namespace, name, containerName);
-    const labels = { ...podLabels, [LabelKeys.type]: EntityTypes.podContainer, [LabelKeys.containerName]: containerName };
+    const labels = podContainerLabelsOf(session.context, podLabelValues, containerName);
     const set = decodeContainer(session, container, containerKey, labels, containerPath);
     const previous = containers.get(containerName);
     if (previous === undefined) {
