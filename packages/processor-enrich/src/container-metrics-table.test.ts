@@ -42,6 +42,16 @@ describe('ContainerMetricsTable', () => {
     expect(table.size).toBe(5);
   });
 
+  it('shares equal values between maps that differ', () => {
+    const table = new ContainerMetricsTable();
+    const first = table.metricsOf(container());
+    const other = table.metricsOf(container({ restartCount: 7, limits: { memory: 100 } }));
+    expect(other).not.toBe(first);
+    expect(other.get(Metrics.cpuRequest.name)).toBe(first.get(Metrics.cpuRequest.name));
+    expect(other.get(Metrics.memoryRequest.name)).toBe(first.get(Metrics.cpuLimit.name)); // both 0
+    expect(other.get(Metrics.memoryLimit.name)?.value).toBe(100n);
+  });
+
   it('drops the entries of maps nobody holds any more', async () => {
     const table = new ContainerMetricsTable();
     const kept = table.metricsOf(container());

@@ -3,10 +3,17 @@
  * same requests, limits and restart count (every replica of a workload, most containers of a fleet) share one map of
  * frozen values instead of a map and ~7 values (each with a bigint) per container.
  *
+ * Containers whose maps differ (requests drawn per container) still share the values: one frozen value per distinct
+ * int, as quantities are round numbers and few (0, 100m, 256Mi, …).
+ *
  * The table holds its maps weakly: a map lives while some pod's derived state holds it, and its entry is dropped once
- * the map is collected, so the table is bounded by the live pod versions as the per-pod cache is.
+ * the map is collected, so the table is bounded by the live pod versions as the per-pod cache is. The value table is
+ * bounded by size (values are tiny; past the bound new values are simply not shared).
  */
-import { intValue, Metrics, type MetricValue, type ContainerInfo } from '@kubestats/core';
+import { intValue, Metrics, type IntMetricValue, type MetricValue, type ContainerInfo } from '@kubestats/core';
+
+/** At most this many distinct shared values (a few hundred KiB). */
+const maxSharedValues = 10_000;
 import { requestAndLimitMetrics } from './resource-metrics.js';
 
 export type ContainerMetrics = ReadonlyMap<string, MetricValue>;
@@ -19,6 +26,9 @@ export class ContainerMetricsTable {
     if (this.#maps.get(key)?.deref() === undefined) this.#maps.delete(key);
   });
 
+  /** Frozen int gauges by value. */
+  readonly #values = new Map<bigint, IntMetricValue>();
+
   /** `cpu/request`, …, `restart_count` of the container: the shared map when one with the same content is live. */
   metricsOf(container: ContainerInfo): ContainerMetrics {
     const built = requestAndLimitMetrics(container.requests, container.limits);
@@ -26,10 +36,20 @@ export class ContainerMetricsTable {
     const key = contentKey(built);
     const interned = this.#maps.get(key)?.deref();
     if (interned !== undefined) return interned;
-    for (const value of built.values()) Object.freeze(value);
+    for (const [name, value] of built) built.set(name, this.#shared(value));
     this.#maps.set(key, new WeakRef(built));
     this.#collected.register(built, key);
     return built;
+  }
+
+  /** The shared frozen value equal to `value` (all values here are int gauges). */
+  #shared(value: MetricValue): MetricValue {
+    if (value.kind !== 'int' || value.type !== 'gauge') return Object.freeze(value);
+    const existing = this.#values.get(value.value);
+    if (existing !== undefined) return existing;
+    const frozen = Object.freeze(value);
+    if (this.#values.size < maxSharedValues) this.#values.set(value.value, frozen);
+    return frozen;
   }
 
   /** How many maps the table holds (live or not yet cleaned up): for tests. */
