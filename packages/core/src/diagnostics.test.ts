@@ -40,6 +40,19 @@ describe('DiagnosticsLog', () => {
     expect(log.forKey('a')).toHaveLength(2);
   });
 
+  it('when full, forgets the least recently updated tenth of its keys at once', () => {
+    const log = new DiagnosticsLog({ maxKeys: 20 });
+    for (let index = 0; index < 20; index++) log.record(diagnostic(`k${index}`, 'first-sample', index));
+    log.record(diagnostic('k0', 'counter-reset', 20)); // k0 is now the most recently updated
+    log.record(diagnostic('new', 'first-sample', 21));
+    expect(log.keyCount).toBe(19);
+    expect(log.forKey('k1')).toEqual([]);
+    expect(log.forKey('k2')).toEqual([]);
+    expect(log.forKey('k3')).toHaveLength(1);
+    expect(log.forKey('k0')).toHaveLength(2);
+    expect(log.forKey('new')).toHaveLength(1);
+  });
+
   it('expires diagnostics older than a cutoff', () => {
     const log = new DiagnosticsLog();
     log.record(diagnostic('a', 'first-sample', 1));
