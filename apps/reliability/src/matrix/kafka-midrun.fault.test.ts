@@ -9,52 +9,32 @@ import { countPoints, parseOptions, systemClock, type DataBatch, type ExportResu
 import { createPipeline, type Pipeline, type SinkHealth } from '@kubestats/pipeline';
 import { createKafkaSink, kafkaConfigSchema, KafkaFaultInjector } from '@kubestats/sink-kafka';
 import { flushMicrotasks, RecordingSink } from '@kubestats/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaTestBroker } from '../sinks/kafka-test-broker.js';
 import { countingSource } from '../sinks/sink-scenario.js';
 import { captureLog } from './log-capture.js';
 
-const broker = (process.env.KUBESTATS_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0] ?? '127.0.0.1:9092';
-const kafka = new Kafka({ clientId: 'kubestats-reliability-midrun', brokers: [broker], logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 2 } });
-const admin = kafka.admin();
-const topics: string[] = [];
+const broker = kafkaTestBroker('kubestats-reliability-midrun');
 const resolutionMs = 10_000;
 const pods = 5;
 const pointsPerCycle = 2 * pods;
 const results: Record<string, Record<string, unknown>> = {};
-let available = false;
 
 beforeAll(async () => {
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    available = true;
-  } catch {
-    available = false;
-    throw new Error(`Kafka is not reachable at ${broker}; start it with scripts/services up`);
-  }
+  await broker.connect();
 });
 
 afterAll(async () => {
   for (const [row, counts] of Object.entries(results)) console.log(`kafka mid-run scorecard: ${row}: ${JSON.stringify(counts)}`);
-  if (available && topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
+  await broker.close();
 });
-
-async function createTopic(label: string): Promise<string> {
-  const topic = `kubestats-reliability-${label}-${process.pid}-${Date.now().toString(36)}`;
-  topics.push(topic);
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
-  return topic;
-}
 
 /** Every message in the topic, counted from its offsets (every copy counts) and consumed back, per MetricsTimestamp. */
 async function landed(topic: string): Promise<{ total: number; perTimestamp: Map<string, number> }> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const total = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+  const total = await broker.messageCount(topic);
   const perTimestamp = new Map<string, number>();
   if (total === 0) return { total, perTimestamp };
-  const consumer = kafka.consumer({ groupId: `${topic}-reader` });
+  const consumer = broker.kafka.consumer({ groupId: `${topic}-reader` });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -134,7 +114,7 @@ interface Rig {
 }
 
 function startRig(topic: string, options: { queueCapacity: number; exportTimeoutMs: number; kafkaTimeout: string }): Rig {
-  const parsed = parseOptions(kafkaConfigSchema, { brokers: [broker], timeseriestopic: topic, timeout: options.kafkaTimeout });
+  const parsed = parseOptions(kafkaConfigSchema, { brokers: [broker.address], timeseriestopic: topic, timeout: options.kafkaTimeout });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = captureLog('warn');
   const injector = new KafkaFaultInjector();
@@ -194,7 +174,7 @@ const sum = (counts: Record<string, number>): number => Object.values(counts).re
 
 describe('Kafka mid-run faults through the pipeline (real broker, every connection through KafkaFaultInjector)', () => {
   it('Kafka stopped mid-run for longer than the queue holds: landed + counted dropped = scraped exactly; the other sink gets every batch', async () => {
-    const topic = await createTopic('midrun-stop');
+    const topic = await broker.createTopic('midrun-stop', 2);
     const rig = startRig(topic, { queueCapacity: 3, exportTimeoutMs: 5000, kafkaTimeout: '2s' });
     const kafkaName = rig.kafkaSink.name;
 
@@ -246,7 +226,7 @@ describe('Kafka mid-run faults through the pipeline (real broker, every connecti
   }, 20_000);
 
   it('Kafka stalled (requests held) across cycles: the other sink gets every batch on time; Kafka catches up, nothing lost or doubled', async () => {
-    const topic = await createTopic('midrun-slow');
+    const topic = await broker.createTopic('midrun-slow', 2);
     const rig = startRig(topic, { queueCapacity: 3, exportTimeoutMs: 10_000, kafkaTimeout: '10s' });
     const kafkaName = rig.kafkaSink.name;
 

@@ -7,47 +7,22 @@
  */
 import { parseOptions, silentLogger, systemClock } from '@kubestats/core';
 import { kafkaConfigSchema, kafkaSinkFactory } from '@kubestats/sink-kafka';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaTestBroker } from './kafka-test-broker.js';
 import { startSinkScenario, type ScenarioCounts } from './sink-scenario.js';
 import { TcpFaultProxy } from './tcp-fault-proxy.js';
 
-const broker = (process.env.KUBESTATS_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0] ?? '127.0.0.1:9092';
-const [brokerHost = '127.0.0.1', brokerPort = '9092'] = broker.split(':');
-const kafka = new Kafka({ clientId: 'kubestats-reliability', brokers: [broker], logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 2 } });
-const admin = kafka.admin();
-const topics: string[] = [];
+const broker = kafkaTestBroker('kubestats-reliability');
 const results: Record<string, ScenarioCounts & { landed: number }> = {};
-let available = false;
 
 beforeAll(async () => {
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    available = true;
-  } catch {
-    available = false;
-    throw new Error(`Kafka is not reachable at ${broker}; start it with scripts/services up`);
-  }
+  await broker.connect();
 });
 
 afterAll(async () => {
   for (const [scenario, counts] of Object.entries(results)) console.log(`kafka scorecard: ${scenario}: ${JSON.stringify(counts)}`);
-  if (available && topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
+  await broker.close();
 });
-
-async function createTopic(label: string, configEntries: { name: string; value: string }[] = []): Promise<string> {
-  const topic = `kubestats-reliability-${label}-${process.pid}-${Date.now().toString(36)}`;
-  topics.push(topic);
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries }], waitForLeaders: true });
-  return topic;
-}
-
-async function landedMessages(topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-}
 
 function kafkaSink(proxy: TcpFaultProxy, topic: string) {
   const parsed = parseOptions(kafkaConfigSchema, { brokers: [proxy.address], timeseriestopic: topic, timeout: '2s' });
@@ -57,14 +32,14 @@ function kafkaSink(proxy: TcpFaultProxy, topic: string) {
 
 describe('Kafka sink on the real broker, bootstrap through a TCP proxy', () => {
   it('down at start, within the queue bound → zero points lost once it is up', async () => {
-    const proxy = new TcpFaultProxy(brokerHost, Number(brokerPort));
+    const proxy = new TcpFaultProxy(broker.host, broker.port);
     await proxy.reserveDown();
-    const topic = await createTopic('down-within');
+    const topic = await broker.createTopic('down-within');
     const scenario = startSinkScenario(kafkaSink(proxy, topic), { queueCapacity: 3, exportTimeoutMs: 5000 });
     for (let cycle = 0; cycle < 3; cycle++) await scenario.cycle();
     await proxy.up();
     const counts = await scenario.finish();
-    const landed = await landedMessages(topic);
+    const landed = await broker.messageCount(topic);
     results['down at start (3 cycles, queue 3)'] = { ...counts, landed };
     expect(counts).toMatchObject({ scraped: 30, written: 30, dropped: 0 });
     expect(landed).toBe(30);
@@ -72,14 +47,14 @@ describe('Kafka sink on the real broker, bootstrap through a TCP proxy', () => {
   });
 
   it('down at start, beyond the queue bound → exactly the counted drops are missing', async () => {
-    const proxy = new TcpFaultProxy(brokerHost, Number(brokerPort));
+    const proxy = new TcpFaultProxy(broker.host, broker.port);
     await proxy.reserveDown();
-    const topic = await createTopic('down-beyond');
+    const topic = await broker.createTopic('down-beyond');
     const scenario = startSinkScenario(kafkaSink(proxy, topic), { queueCapacity: 3, exportTimeoutMs: 5000 });
     for (let cycle = 0; cycle < 8; cycle++) await scenario.cycle();
     await proxy.up();
     const counts = await scenario.finish();
-    const landed = await landedMessages(topic);
+    const landed = await broker.messageCount(topic);
     results['down at start (8 cycles, queue 3)'] = { ...counts, landed };
     expect(counts.dropped).toBeGreaterThan(0);
     expect(counts.droppedByReason['sink-queue-overflow']).toBe(counts.dropped);
@@ -89,13 +64,13 @@ describe('Kafka sink on the real broker, bootstrap through a TCP proxy', () => {
   });
 
   it('broker rejecting every message (max.message.bytes) → all counted as sink-rejected, nothing lands', async () => {
-    const proxy = new TcpFaultProxy(brokerHost, Number(brokerPort));
+    const proxy = new TcpFaultProxy(broker.host, broker.port);
     await proxy.up();
-    const topic = await createTopic('rejecting', [{ name: 'max.message.bytes', value: '64' }]);
+    const topic = await broker.createTopic('rejecting', 1, [{ name: 'max.message.bytes', value: '64' }]);
     const scenario = startSinkScenario(kafkaSink(proxy, topic), { queueCapacity: 3, exportTimeoutMs: 5000 });
     for (let cycle = 0; cycle < 2; cycle++) await scenario.cycle();
     const counts = await scenario.finish();
-    const landed = await landedMessages(topic);
+    const landed = await broker.messageCount(topic);
     results['rejecting every message'] = { ...counts, landed };
     expect(counts.scraped).toBe(20);
     expect(counts.written).toBe(0);
