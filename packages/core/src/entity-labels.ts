@@ -67,7 +67,8 @@ export function podLabelsOf(node: NodeLabelValues, pod: PodLabelValues): Readonl
 
 /**
  * The pod's labels with `type=pod_container`, `container_name`, and `container_base_image` when `baseImage` is given
- * (only the legacy `/stats/container` payload reports it).
+ * (only the legacy `/stats/container` payload reports it; that rarer shape is the common literal plus one property,
+ * which still gives its labels one hidden class).
  */
 export function podContainerLabelsOf(
   node: NodeLabelValues,
@@ -75,36 +76,11 @@ export function podContainerLabelsOf(
   containerName: string,
   baseImage?: string,
 ): Readonly<Record<string, string>> {
-  if (baseImage !== undefined) return podContainerLabelsWithImage(node, pod, containerName, baseImage);
-  if (pod.podId === '') {
-    return {
-      nodename: node.nodeName,
-      hostname: node.hostname,
-      host_id: node.hostId,
-      pod_name: pod.podName,
-      namespace_name: pod.namespace,
-      type: EntityTypes.podContainer,
-      container_name: containerName,
-    };
-  }
-  return {
-    nodename: node.nodeName,
-    hostname: node.hostname,
-    host_id: node.hostId,
-    pod_name: pod.podName,
-    namespace_name: pod.namespace,
-    pod_id: pod.podId,
-    type: EntityTypes.podContainer,
-    container_name: containerName,
-  };
+  const labels = podContainerLabels(node, pod, containerName);
+  return baseImage === undefined ? labels : { ...labels, container_base_image: baseImage };
 }
 
-function podContainerLabelsWithImage(
-  node: NodeLabelValues,
-  pod: PodLabelValues,
-  containerName: string,
-  baseImage: string,
-): Readonly<Record<string, string>> {
+function podContainerLabels(node: NodeLabelValues, pod: PodLabelValues, containerName: string): Record<string, string> {
   if (pod.podId === '') {
     return {
       nodename: node.nodeName,
@@ -114,7 +90,6 @@ function podContainerLabelsWithImage(
       namespace_name: pod.namespace,
       type: EntityTypes.podContainer,
       container_name: containerName,
-      container_base_image: baseImage,
     };
   }
   return {
@@ -126,7 +101,6 @@ function podContainerLabelsWithImage(
     pod_id: pod.podId,
     type: EntityTypes.podContainer,
     container_name: containerName,
-    container_base_image: baseImage,
   };
 }
 
