@@ -1,4 +1,4 @@
-import { floatValue, intValue, LabelKeys, Metrics, parseOptions, silentLogger } from '@kubestats/core';
+import { floatValue, intValue, LabelKeys, Metrics, parseOptions, silentLogger, systemClock, type Clock } from '@kubestats/core';
 import {
   buildBatch,
   factoryContract,
@@ -19,7 +19,7 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const MINUTE = 60_000;
 const live = () => new AbortController().signal;
 
-function createSink(options: Record<string, unknown> = {}, clock = new FakeClock(T0)): MemorySink {
+function createSink(options: Record<string, unknown> = {}, clock: Clock = new FakeClock(T0)): MemorySink {
   const parsed = parseOptions(memorySinkSchema, options);
   if (!parsed.ok) throw new Error(parsed.problems.map((problem) => problem.message).join('; '));
   return memorySinkFactory.create({ config: parsed.config, target: undefined, logger: silentLogger, clock, metadata: undefined });
@@ -61,6 +61,19 @@ describe('MemorySink windows', () => {
     await sink.export(containerBatch(T0 + 30_000, 2n), live());
     // The clock is at T0+2m, so even the newly exported (late) batch is older than the 1 m window.
     expect(sink.batches()).toEqual([]);
+  });
+
+  it('keeps evicting relative to the newest batch after it aged out and the clock stepped back', async () => {
+    let nowMs = T0 + 61_000;
+    const steppedClock: Clock = { ...systemClock, now: () => nowMs };
+    const sink = createSink({ shortWindow: '1m', longWindow: '1m' }, steppedClock);
+    await sink.export(containerBatch(T0, 1n), live());
+    expect(sink.batches()).toEqual([]);
+    // An NTP step puts the clock 1 s behind that batch; a late batch 60.5 s older than it is still outside the window.
+    nowMs = T0 - 1_000;
+    await sink.export(containerBatch(T0 - 60_500, 2n), live());
+    expect(sink.batches()).toEqual([]);
+    expect(sink.series(containerKey, Metrics.cpuUsageRate.name)).toEqual([]);
   });
 
   it('reaches 15 minutes back for long-window metrics and 140 s for the others', async () => {

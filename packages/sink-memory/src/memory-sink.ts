@@ -4,7 +4,7 @@
  * key series. Both windows are stored as columns (see columnar-window.ts), not as objects, so what the sink retains
  * does not dominate the process' garbage collection; they share one slot registry, and the long window copies its
  * values from the short window's columns rather than walking the batch again. Memory is bounded on every export: by age (relative to the newer
- * of the clock and the newest batch), by a batch cap and by a per-series point cap. Values are served as exported:
+ * of the clock and the newest batch ever exported), by a batch cap and by a per-series point cap. Values are served as exported:
  * floats stay floats, ints stay bigints.
  */
 import {
@@ -72,6 +72,8 @@ export class MemorySink implements Sink {
    * data. Latest queries read it while it lives and rebuild it (once, until the next GC) when it is gone.
    */
   #latest: WeakRef<DataBatch> | undefined;
+  /** The newest timestamp ever exported, kept after its batch ages out so a late older batch cannot slip back in. */
+  #newestExportedMs = -Infinity;
   readonly #short: ColumnarWindow;
   readonly #long: ColumnarWindow;
 
@@ -86,6 +88,7 @@ export class MemorySink implements Sink {
 
   export(batch: DataBatch, signal: AbortSignal): Promise<ExportResult> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
+    this.#newestExportedMs = Math.max(this.#newestExportedMs, batch.timestampMs);
     this.#short.add(batch);
     this.#long.addProjection(this.#short, batch.timestampMs);
     const latest = this.#latest?.deref();
@@ -157,9 +160,9 @@ export class MemorySink implements Sink {
   }
 
   #evict(): void {
-    const newest = this.#short.newestTimestampMs() ?? 0;
-    // The newer of the two, so a clock behind the batches cannot keep old data and one ahead still evicts by age.
-    const referenceMs = Math.max(this.#clock.now(), newest);
+    // The newer of the clock and the newest batch ever exported, so a clock behind the batches (or stepped back after
+    // the newest batch aged out) cannot keep old data, and one ahead still evicts by age.
+    const referenceMs = Math.max(this.#clock.now(), this.#newestExportedMs);
     this.#short.evict(referenceMs - this.#options.shortWindowMs, this.#options.maxBatches);
     // One point per series per batch, so the per-series point cap is a cap on long-window batches.
     this.#long.evict(referenceMs - this.#options.longWindowMs, this.#options.maxSeriesPoints);
