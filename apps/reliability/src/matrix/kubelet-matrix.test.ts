@@ -81,17 +81,17 @@ describe('kubelet faults: sim quirks', () => {
   });
 
   it('accept-then-hang → scrape-timeout after timeoutMs, the cycle still completes', async () => {
-    const h = await start({ quirks: [{ kind: 'hang', node: 'node-0' }], sourceOptions: { timeoutMs: '800' } });
+    const h = await start({ quirks: [{ kind: 'hang', node: 'node-0' }], sourceOptions: { timeoutMs: '2000' } });
     const failing = h.nodeNames[0]!;
     const report = await twoCycles(h);
     expect(failureReasons(report.failures)).toEqual([`${failing} scrape-timeout`]);
-    expect(report.failures[0]?.detail).toMatch(/timeout after 800 ms/);
+    expect(report.failures[0]?.detail).toMatch(/timeout after 2000 ms/);
     expectOtherNodesUnaffected(h, report.batch, [failing]);
     expectPodsExplain(h, failing, 'scrape-timeout');
   });
 
   it('slow (answers after the timeout) → scrape-timeout', async () => {
-    const h = await start({ quirks: [{ kind: 'slow', node: 'node-0', delayMs: 5000 }], sourceOptions: { timeoutMs: '800' } });
+    const h = await start({ quirks: [{ kind: 'slow', node: 'node-0', delayMs: 5000 }], sourceOptions: { timeoutMs: '2000' } });
     const failing = h.nodeNames[0]!;
     const report = await twoCycles(h);
     expect(failureReasons(report.failures)).toEqual([`${failing} scrape-timeout`]);
