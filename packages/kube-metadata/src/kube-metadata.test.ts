@@ -16,6 +16,8 @@ interface WatchEvent {
   readonly object: ApiObject;
 }
 
+/** Watch events cross a real HTTP stream: give them the time a loaded CI machine needs (vitest's default is 1 s). */
+const watchEventWait = { timeout: 10_000, interval: 20 };
 const listKinds: Record<Kind, string> = { nodes: 'NodeList', pods: 'PodList', namespaces: 'NamespaceList' };
 
 function fixtureItems(file: string): ApiObject[] {
@@ -225,16 +227,16 @@ describe('createKubeMetadata against a local apiserver stub', () => {
   it('applies watch events: added, modified and deleted pods', async () => {
     const cluster = await started();
     stub.emit('pods', 'ADDED', newPod);
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeDefined());
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeDefined(), watchEventWait);
     // Watch events carry raw JSON: timestamps are strings, and still convert.
     expect(cluster.getPod('scraper', 'web-added')?.creationTimeMs).toBe(Date.parse('2026-06-26T11:00:00Z'));
     expect(cluster.listPods()).toHaveLength(25);
 
     stub.emit('pods', 'MODIFIED', { ...newPod, metadata: { ...newPod.metadata, labels: { app: 'web' } } });
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')?.labels).toEqual({ app: 'web' }));
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')?.labels).toEqual({ app: 'web' }), watchEventWait);
 
     stub.emit('pods', 'DELETED', newPod);
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeUndefined());
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeUndefined(), watchEventWait);
     expect(cluster.listPods()).toHaveLength(24);
     expect(stub.lists.pods).toBe(1);
   });
@@ -259,13 +261,13 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     expect(conversions()).toBe(1);
 
     stub.emit('pods', 'MODIFIED', { ...badPod, metadata: { ...badPod.metadata, labels: { app: 'bad' } } });
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'bad-quantity')?.labels).toEqual({ app: 'bad' }));
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'bad-quantity')?.labels).toEqual({ app: 'bad' }), watchEventWait);
     expect(conversions()).toBe(2);
     cluster.listPods();
     expect(conversions()).toBe(2);
 
     stub.emit('pods', 'DELETED', badPod);
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'bad-quantity')).toBeUndefined());
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'bad-quantity')).toBeUndefined(), watchEventWait);
     expect(conversions()).toBe(2);
   });
 
@@ -273,7 +275,7 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     const cluster = await started();
     const rvBefore = stub.rv;
     stub.dropWatches('nodes');
-    await vi.waitFor(() => expect(stub.watchRequests.filter((request) => request.kind === 'nodes')).toHaveLength(2));
+    await vi.waitFor(() => expect(stub.watchRequests.filter((request) => request.kind === 'nodes')).toHaveLength(2), watchEventWait);
     expect(stub.watchRequests.at(-1)?.resourceVersion).toBe(String(rvBefore));
     expect(stub.lists.nodes).toBe(1);
     expect(cluster.listNodes()).toHaveLength(2);
@@ -285,8 +287,8 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     stub.silently('pods', (store) => store.delete('scraper/e2e-hpa-6cd8d99884-tggnr'));
     stub.goneBelow = { rv: stub.rv, as };
     stub.dropWatches('pods');
-    await vi.waitFor(() => expect(stub.lists.pods).toBe(2));
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'e2e-hpa-6cd8d99884-tggnr')).toBeUndefined());
+    await vi.waitFor(() => expect(stub.lists.pods).toBe(2), watchEventWait);
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'e2e-hpa-6cd8d99884-tggnr')).toBeUndefined(), watchEventWait);
     expect(cluster.listPods()).toHaveLength(23);
     expect(cluster.health().ready).toBe(true);
   });
@@ -295,7 +297,7 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     const cluster = await started();
     stub.watchStatus = 500;
     stub.dropWatches('pods');
-    await vi.waitFor(() => expect(cluster.health().detail).toMatch(/pods: retrying in 1000 ms after: .*Internal Server Error/));
+    await vi.waitFor(() => expect(cluster.health().detail).toMatch(/pods: retrying in 1000 ms after: .*Internal Server Error/), watchEventWait);
     const watchesBefore = stub.watchRequests.length;
     stub.watchStatus = undefined;
     stub.emit('pods', 'ADDED', newPod);
@@ -303,7 +305,7 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     await clock.advance(999);
     expect(stub.watchRequests.length).toBe(watchesBefore);
     await clock.advance(1);
-    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeDefined());
+    await vi.waitFor(() => expect(cluster.getPod('scraper', 'web-added')).toBeDefined(), watchEventWait);
     expect(cluster.health().detail).toContain('pods: watching (25 objects)');
   });
 
@@ -311,15 +313,15 @@ describe('createKubeMetadata against a local apiserver stub', () => {
     const cluster = await started();
     stub.watchStatus = 500;
     stub.dropWatches('namespaces');
-    await vi.waitFor(() => expect(cluster.health().detail).toContain('namespaces: retrying in 1000 ms'));
+    await vi.waitFor(() => expect(cluster.health().detail).toContain('namespaces: retrying in 1000 ms'), watchEventWait);
     await clock.advance(1000);
-    await vi.waitFor(() => expect(cluster.health().detail).toContain('namespaces: retrying in 2000 ms'));
+    await vi.waitFor(() => expect(cluster.health().detail).toContain('namespaces: retrying in 2000 ms'), watchEventWait);
   });
 
   it('relists every kind each resyncMs when asked', async () => {
     await started({ resyncMs: 60_000 });
     await clock.advance(60_000);
-    await vi.waitFor(() => expect(stub.lists).toEqual({ nodes: 2, pods: 2, namespaces: 2 }));
+    await vi.waitFor(() => expect(stub.lists).toEqual({ nodes: 2, pods: 2, namespaces: 2 }), watchEventWait);
   });
 
   it('rejects start() naming the apiserver URL, the kind and the status when a list is forbidden', async () => {
