@@ -51,6 +51,19 @@ describe('DiagnosticsLog', () => {
     expect(log.forKey('k3')).toHaveLength(1);
     expect(log.forKey('k0')).toHaveLength(2);
     expect(log.forKey('new')).toHaveLength(1);
+    expect(log.forgottenKeyCount).toBe(2);
+  });
+
+  it('counts keys forgotten because it was full, not keys that expired', () => {
+    const log = new DiagnosticsLog({ maxKeys: 2 });
+    expect(log.maxKeys).toBe(2);
+    log.record(diagnostic('a', 'first-sample', 1));
+    log.record(diagnostic('b', 'first-sample', 2));
+    log.expireBefore(2);
+    expect(log.forgottenKeyCount).toBe(0);
+    log.record(diagnostic('c', 'first-sample', 3));
+    log.record(diagnostic('d', 'first-sample', 4));
+    expect(log.forgottenKeyCount).toBe(1);
   });
 
   it('expires diagnostics older than a cutoff', () => {

@@ -96,6 +96,7 @@ export class DiagnosticsLog {
   readonly #maxKeys: number;
   readonly #byKey = new Map<string, Map<DiagnosticReason, Diagnostic>>();
   readonly #counts = new Map<DiagnosticReason, number>();
+  #forgottenKeys = 0;
 
   constructor(options: DiagnosticsLogOptions = {}) {
     this.#maxKeys = options.maxKeys ?? 100_000;
@@ -125,6 +126,7 @@ export class DiagnosticsLog {
     let toForget = Math.max(1, Math.ceil(this.#maxKeys / 10));
     for (const key of this.#byKey.keys()) {
       this.#byKey.delete(key);
+      this.#forgottenKeys += 1;
       toForget -= 1;
       if (toForget === 0) break;
     }
@@ -160,7 +162,20 @@ export class DiagnosticsLog {
     return this.#counts;
   }
 
+  /** The most keys it holds before forgetting the oldest tenth. */
+  get maxKeys(): number {
+    return this.#maxKeys;
+  }
+
   get keyCount(): number {
     return this.#byKey.size;
+  }
+
+  /**
+   * Keys forgotten because the log was full (expiry does not count): when this grows, explain may lack the reason for
+   * an entity, and `maxKeys` is smaller than the fleet's burst of diagnostics.
+   */
+  get forgottenKeyCount(): number {
+    return this.#forgottenKeys;
   }
 }

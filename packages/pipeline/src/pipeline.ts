@@ -112,7 +112,7 @@ class HousekeepingPipeline implements Pipeline {
     this.registry = options.registry ?? new Registry();
     this.diagnostics = options.diagnostics ?? new DiagnosticsLog();
     this.#warnOnce = new WarnOnce(this.#logger);
-    this.#metrics = new SelfMetrics(this.registry, () => this.health());
+    this.#metrics = new SelfMetrics(this.registry, () => this.health(), this.diagnostics);
 
     const names = uniqueNames([
       ...options.sources.map((source) => source.name),

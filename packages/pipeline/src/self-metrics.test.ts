@@ -1,3 +1,4 @@
+import { DiagnosticsLog } from '@kubestats/core';
 import { FakeClock } from '@kubestats/testing';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ describe('self-metrics', () => {
         'kubestats_cycles_completed_total counter',
         'kubestats_cycles_skipped_total counter',
         'kubestats_diagnostics_total counter',
+        'kubestats_diagnostics_log_keys gauge',
+        'kubestats_diagnostics_log_forgotten_keys_total counter',
         'kubestats_healthy gauge',
         'kubestats_latest_batch_timestamp_seconds gauge',
         'kubestats_live gauge',
@@ -45,5 +48,26 @@ describe('self-metrics', () => {
     expect(text).toContain('kubestats_cycle_duration_seconds_count 1');
     expect(text).toContain('kubestats_component_duration_seconds_count{component="source/one"} 1');
     expect(text).toContain('kubestats_component_last_success_timestamp_seconds{component="source/one"} 1767268803');
+  });
+
+  it('shows how full the diagnostics log is and how many keys it forgot for lack of room', async () => {
+    const source = new FakeSource('source/one');
+    source.behaviour = (window) =>
+      Promise.resolve({
+        ...source.resultFor(window),
+        diagnostics: ['a', 'b', 'c'].map((pod) => ({ key: `namespace:default/pod:${pod}`, stage: 'rate' as const, reason: 'first-sample' as const, detail: 'first' })),
+      });
+    const pipeline = createPipeline({
+      sources: [source],
+      processors: [],
+      sinks: [{ sink: new FakeSink('sink/one') }],
+      resolutionMs: 60_000,
+      clock: new FakeClock(Date.parse('2026-01-01T12:00:03Z')),
+      diagnostics: new DiagnosticsLog({ maxKeys: 2 }),
+    });
+    await pipeline.runOnce();
+    const text = await pipeline.registry.metrics();
+    expect(text).toContain('kubestats_diagnostics_log_keys 2');
+    expect(text).toContain('kubestats_diagnostics_log_forgotten_keys_total 1');
   });
 });

@@ -2,7 +2,7 @@
  * The host's self-metrics, registered on one prom-client Registry. Every name starts with `kubestats_`; labels carry
  * component names, sink names and diagnostic reasons only (never URIs or options, which may hold secrets).
  */
-import type { DiagnosticReason } from '@kubestats/core';
+import type { DiagnosticReason, DiagnosticsLog } from '@kubestats/core';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Seconds; spans sub-second processor calls up to Heapster's 20 s deadlines and minute-long cycles. */
@@ -30,7 +30,7 @@ export class SelfMetrics {
   readonly cyclesCompleted: Counter<never>;
   readonly cyclesSkipped: Counter<never>;
 
-  constructor(registry: Registry, health: () => HealthGauges) {
+  constructor(registry: Registry, health: () => HealthGauges, diagnosticsLog: DiagnosticsLog) {
     const registers = [registry];
     this.cycleDuration = new Histogram({
       name: 'kubestats_cycle_duration_seconds',
@@ -131,6 +131,23 @@ export class SelfMetrics {
       registers,
       collect() {
         this.set(health().live ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'kubestats_diagnostics_log_keys',
+      help: 'Keys the diagnostics log (what explain reads) holds now.',
+      registers,
+      collect() {
+        this.set(diagnosticsLog.keyCount);
+      },
+    });
+    new Counter({
+      name: 'kubestats_diagnostics_log_forgotten_keys_total',
+      help: 'Keys the diagnostics log forgot because it was full; explain has no reason for what they covered.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(diagnosticsLog.forgottenKeyCount);
       },
     });
     new Gauge({
