@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import {
+  DiagnosticsLog,
   errorMessage,
   parseOptions,
   parsePluginUri,
@@ -230,6 +231,7 @@ export async function composeApp(options: ComposeOptions): Promise<KubestatsApp>
       processors,
       sinks: sinks.map((sink) => ({ sink, exportTimeoutMs: settings.sinkExportTimeoutMs })),
       resolutionMs: settings.resolutionMs,
+      diagnostics: new DiagnosticsLog({ maxKeys: settings.diagnosticsMaxKeys }),
       clock,
       logger: pluginLogger('pipeline'),
       ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),

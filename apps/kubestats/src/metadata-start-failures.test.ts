@@ -1,7 +1,7 @@
 /**
  * How the app starts against a bad apiserver: an apiserver that accepts connections but never answers the list ends
  * at the metadata sync timeout with an error naming its URL; `insecure=true` says once that the apiserver's
- * certificate is not verified.
+ * certificate is not verified; the pipeline's diagnostics log takes its size from the settings.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
@@ -55,6 +55,12 @@ describe('cluster metadata at start', () => {
     app = await composeApp({ settings, logger: log.logger, serveApi: false });
     const warnings = log.entries().filter((entry) => entry.level === 40);
     expect(warnings.map((entry) => [entry.msg, entry.apiServer])).toEqual([['apiserver TLS certificate verification is disabled (insecure=true)', 'https://127.0.0.1:6443']]);
+  });
+
+  it('sizes the pipeline\'s diagnostics log from --diagnostics_max_keys', async () => {
+    const settings = resolveSettings({ source: 'kubernetes.summary_api:https://127.0.0.1:6443?inClusterConfig=false', heapster_port: 0, diagnostics_max_keys: 250_000 });
+    app = await composeApp({ settings, logger: captureLog().logger, serveApi: false });
+    expect(app.pipeline.diagnostics.maxKeys).toBe(250_000);
   });
 
   it('without insecure → no such warning', async () => {

@@ -15,6 +15,8 @@ export const minResolutionMs = 1000;
 export const defaultResolutionMs = 60_000;
 export const defaultPort = 8082;
 export const defaultSinkExportTimeoutMs = 20_000;
+/** Keys the diagnostics log (what explain reads) remembers: a 1,000-node fleet's first cycle records ~94,000. */
+export const defaultDiagnosticsMaxKeys = 100_000;
 /** The source value that runs kubestats on the embedded simulated cluster (kubelet-sim). */
 export const simulatedSource = 'sim';
 
@@ -48,6 +50,7 @@ export interface Settings {
   readonly listenIp: string;
   readonly tls: TlsSettings;
   readonly sinkExportTimeoutMs: number;
+  readonly diagnosticsMaxKeys: number;
   readonly labelSeparator: string;
   readonly ignoreLabels: readonly string[];
   readonly storeLabels: readonly string[];
@@ -68,6 +71,7 @@ export const settingForms: Readonly<Record<string, string>> = {
   allowed_users: '--allowed_users=<CN>[,<CN>…] (needs --tls_client_ca)',
   tls_generate: '--tls_generate (serve HTTPS with a generated self-signed certificate)',
   sink_export_data_timeout: '--sink_export_data_timeout=<duration, e.g. 20s>',
+  diagnostics_max_keys: '--diagnostics_max_keys=<integer 1000-10000000>',
   label_separator: '--label_separator=<string, default ",">',
   ignore_label: '--ignore_label=<label>[,<label>…]',
   store_label: '--store_label=<label or newName=label>[,…]',
@@ -129,6 +133,7 @@ const rawSettingsSchema = z.strictObject({
   allowed_users: list.optional(),
   tls_generate: bool.optional(),
   sink_export_data_timeout: duration(1).optional(),
+  diagnostics_max_keys: integer(1000, 10_000_000).optional(),
   label_separator: text.optional(),
   ignore_label: list.optional(),
   store_label: list.optional(),
@@ -244,6 +249,7 @@ export function resolveSettings(raw: RawSettings): Settings {
       generate: value.tls_generate ?? false,
     },
     sinkExportTimeoutMs: value.sink_export_data_timeout ?? defaultSinkExportTimeoutMs,
+    diagnosticsMaxKeys: value.diagnostics_max_keys ?? defaultDiagnosticsMaxKeys,
     labelSeparator: value.label_separator ?? ',',
     ignoreLabels: value.ignore_label ?? [],
     storeLabels: value.store_label ?? [],

@@ -35,6 +35,18 @@ describe('kubestats validate', () => {
     expect(io.out()).toContain('sinks: memory (always), log, influxdb:http://127.0.0.1:8086?db=k8s');
     expect(io.out()).toContain('metric resolution: 15s');
     expect(io.out()).toContain(':9000');
+    expect(io.out()).toContain('explain trail: up to 100000 keys');
+  });
+
+  it('sizes the explain trail with --diagnostics_max_keys and rejects a size it cannot use, exit code 2', async () => {
+    const source = '--source=kubernetes.summary_api:https://kubernetes.default';
+    const io = captureIo();
+    expect(await runCli(['validate', source, '--diagnostics_max_keys=600000'], io)).toBe(0);
+    expect(io.out()).toContain('explain trail: up to 600000 keys');
+    const bad = captureIo();
+    expect(await runCli(['validate', source, '--diagnostics-max-keys=10'], bad)).toBe(2);
+    expect(bad.err()).toContain('diagnostics_max_keys: ');
+    expect(bad.err()).toContain('--diagnostics_max_keys=<integer 1000-10000000>');
   });
 
   it('reads a config file, flags overriding it', async () => {

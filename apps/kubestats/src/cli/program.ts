@@ -14,6 +14,7 @@ import { allFactories } from '../components.js';
 import { composeApp } from '../compose.js';
 import {
   canonicalSettingName,
+  defaultDiagnosticsMaxKeys,
   defaultPort,
   defaultResolutionMs,
   logLevels,
@@ -59,6 +60,7 @@ function addSettingOptions(command: Command): Command {
     .option('--allowed-users <cns>', 'comma list of client certificate CNs allowed (with --tls_client_ca)')
     .option('--tls-generate', 'serve HTTPS with a self-signed certificate generated at start')
     .option('--sink-export-data-timeout <duration>', 'deadline of one sink export attempt (default 20s)')
+    .option('--diagnostics-max-keys <n>', `keys the explain trail remembers; when full the oldest tenth is forgotten (default ${defaultDiagnosticsMaxKeys})`)
     .option('--label-separator <text>', 'separator of the joined `labels` label (default ",")')
     .option('--ignore-label <labels>', 'object labels left out of the `labels` label (comma list)')
     .option('--store-label <labels>', 'object labels also stored as their own label: name or newName=name (comma list)')
@@ -126,6 +128,7 @@ function describeSettings(settings: Settings): string {
     `sinks: ${['memory (always)', ...settings.sinks.filter((sink) => !sink.startsWith('memory'))].join(', ')}`,
     `metric resolution: ${formatDurationMs(settings.resolutionMs)}`,
     `API: ${settings.tls.certFile || settings.tls.generate ? 'https' : 'http'}://${settings.listenIp || '0.0.0.0'}:${settings.port}`,
+    `explain trail: up to ${settings.diagnosticsMaxKeys} keys`,
   ].join('\n');
 }
 
