@@ -3,11 +3,14 @@
  * on kubelet-sim with every quirk but huge-body at a 1 s resolution, exporting to the real InfluxDB through a TCP
  * proxy that flaps (down 5 s of every 15 s). Samples memory and counters every 5 s and asserts at the end:
  * RSS flat after warm-up, no stuck cycles (cycles complete in every sample interval), counters consistent (every
- * point handed to the flapping sink is written or counted as dropped).
+ * point handed to the flapping sink is written or counted as dropped), and points really written while the proxy
+ * was up. InfluxDB is started with `scripts/services up influxdb` (installed when missing), as the tests do.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { countPoints } from '@kubestats/core';
 import type { Pipeline } from '@kubestats/pipeline';
@@ -44,6 +47,23 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/**
+ * Starts the real InfluxDB the soak writes to (idempotent), then checks it answers: without it every point would be
+ * counted as dropped and the counters would still agree, so the soak would pass without testing the sink at all.
+ */
+async function startInfluxDb(): Promise<void> {
+  const services = fileURLToPath(new URL('../../../scripts/services', import.meta.url));
+  try {
+    execFileSync('bash', [services, 'up', 'influxdb'], { stdio: 'inherit' });
+  } catch (error) {
+    throw new Error(`soak: ${services} up influxdb failed; see its output above`, { cause: error });
+  }
+  const ping = await fetch('http://127.0.0.1:8086/ping', { signal: AbortSignal.timeout(5000) }).catch((error: unknown) => error);
+  if (!(ping instanceof Response) || ping.status !== 204) {
+    throw new Error('soak: InfluxDB does not answer http://127.0.0.1:8086/ping after scripts/services up', { cause: ping });
+  }
+}
+
 export async function main(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
@@ -51,6 +71,7 @@ export async function main(args: readonly string[]): Promise<number> {
   });
   const minutes = Number(values.minutes);
   if (!(minutes > 0)) throw new Error(`--minutes: expected a positive number, got ${values.minutes}`);
+  await startInfluxDb();
   const proxy = new TcpFaultProxy('127.0.0.1', 8086);
   await proxy.up();
   const db = `kubestats_soak_${Date.now().toString(36)}`;
@@ -130,6 +151,8 @@ export async function main(args: readonly string[]): Promise<number> {
     rssFlat: lateRss <= earlyRss * 1.15 + 10,
     noStuckCycles: stuckIntervals === 0,
     countersConsistent: influxWritten + influxDropped === handedPoints,
+    // The proxy is up two thirds of the time: a sink that only ever dropped would make the line above vacuous.
+    sinkWroteWhileUp: influxWritten > 0,
     // The healthy nodes' pods are in (nearly) every batch whatever the quirky nodes do.
     healthyNodesReported: cyclesWithPods >= cyclesSeen * 0.95,
   };
