@@ -65,3 +65,4 @@ export {
   type JsonMetricSet,
   type JsonMetricValue,
 } from './golden-batch.js';
+export { testCertificate, testCertificateAuthority, type Pem, type TestCertificateRequest } from './test-certificates.js';

@@ -9,16 +9,11 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { testCertificate, testCertificateAuthority, type Pem } from '@kubestats/testing';
 import { pino } from 'pino';
-import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp, type KubestatsApp } from '../compose.js';
 import { resolveSettings } from '../settings.js';
-
-interface Pem {
-  readonly cert: string;
-  readonly key: string;
-}
 
 interface Answer {
   readonly status: number;
@@ -34,34 +29,9 @@ let otherCa: Pem;
 const files: Record<string, string> = {};
 let app: KubestatsApp | undefined;
 
-async function authority(name: string): Promise<Pem> {
-  const pems = await generate([{ name: 'commonName', value: name }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
-}
-
-async function leaf(ca: Pem, commonName: string, usage: 'server' | 'client'): Promise<Pem> {
-  const pems = await generate([{ name: 'commonName', value: commonName }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    ca: { cert: ca.cert, key: ca.key },
-    extensions:
-      usage === 'server'
-        ? [
-            { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-            { name: 'extKeyUsage', serverAuth: true },
-          ]
-        : [{ name: 'extKeyUsage', clientAuth: true }],
-  });
-  return { cert: pems.cert, key: pems.private };
+/** A client or server certificate signed by `ca`; a server's names are localhost and 127.0.0.1. */
+function leaf(ca: Pem, commonName: string, usage: 'server' | 'client'): Promise<Pem> {
+  return testCertificate({ commonName, usage, issuer: ca });
 }
 
 async function startApp(flags: Record<string, unknown>): Promise<string> {
@@ -111,9 +81,9 @@ function plain(url: string, path: string, options: { method?: string; body?: Buf
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'kubestats-api-tls-'));
-  serverCa = await authority('kubestats test server CA');
-  clientCa = await authority('kubestats test client CA');
-  otherCa = await authority('some other CA');
+  serverCa = await testCertificateAuthority('kubestats test server CA');
+  clientCa = await testCertificateAuthority('kubestats test client CA');
+  otherCa = await testCertificateAuthority('some other CA');
   const server = await leaf(serverCa, 'kubestats', 'server');
   const write = async (name: string, text: string) => {
     files[name] = join(workDir, name);

@@ -12,15 +12,10 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { nodeKey, parseOptions, systemClock, type Source } from '@kubestats/core';
 import { summarySourceFactory } from '@kubestats/source-kubelet';
+import { testCertificate, testCertificateAuthority, type Pem } from '@kubestats/testing';
 import { startSimulatedCluster, type SimulatedCluster } from 'kubelet-sim';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLog, type CapturedLog } from '../matrix/log-capture.js';
-
-interface Pem {
-  readonly cert: string;
-  readonly key: string;
-}
 
 let sim: SimulatedCluster;
 let workDir: string;
@@ -28,33 +23,6 @@ let caFile: string;
 const servers: Server[] = [];
 /** `127.0.0.1:<port>` of each TLS kubelet; the last one's certificate has no IP SAN. */
 const targets: string[] = [];
-
-async function certificateAuthority(): Promise<Pem> {
-  const pems = await generate([{ name: 'commonName', value: 'reliability kubelet CA' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
-}
-
-async function servingCertificate(ca: Pem, nodeName: string, ipSan: boolean): Promise<Pem> {
-  const pems = await generate([{ name: 'commonName', value: nodeName }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    ca: { cert: ca.cert, key: ca.key },
-    extensions: [
-      { name: 'subjectAltName', altNames: [{ type: 2, value: nodeName }, ...(ipSan ? [{ type: 7 as const, ip: '127.0.0.1' }] : [])] },
-      { name: 'extKeyUsage', serverAuth: true },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
-}
 
 /** Terminates TLS with `pem` and pipes the plain bytes to the kubelet at `port`. */
 async function tlsFront(pem: Pem, port: number): Promise<string> {
@@ -91,12 +59,13 @@ async function scrape(source: Source) {
 beforeAll(async () => {
   sim = await startSimulatedCluster({ nodes: 3, podsPerNode: 1, containersPerPod: 1, kubeletHttps: false });
   workDir = await mkdtemp(join(tmpdir(), 'kubestats-kubelet-tls-'));
-  const ca = await certificateAuthority();
+  const ca = await testCertificateAuthority('reliability kubelet CA');
   caFile = join(workDir, 'kubelet-ca.pem');
   await writeFile(caFile, ca.cert);
   for (const [index, kubelet] of sim.kubelets.entries()) {
     const withIpSan = index < sim.kubelets.length - 1;
-    targets.push(await tlsFront(await servingCertificate(ca, kubelet.nodeName, withIpSan), kubelet.port));
+    const serving = await testCertificate({ commonName: kubelet.nodeName, usage: 'server', dnsNames: [kubelet.nodeName], ipAddresses: withIpSan ? ['127.0.0.1'] : [], issuer: ca });
+    targets.push(await tlsFront(serving, kubelet.port));
   }
 });
 

@@ -1,8 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { FakeClock } from '@kubestats/testing';
-import { generate } from 'selfsigned';
+import { FakeClock, testCertificate, testCertificateAuthority, type Pem } from '@kubestats/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeletTarget } from '../discovery/kubelet-target.js';
 import { KubeletClient, type KubeletClientOptions, type KubeletRequest } from './kubelet-client.js';
@@ -21,51 +20,20 @@ const containerRequest: KubeletRequest = {
 interface Certificates {
   readonly caCert: string;
   /** Signed by the CA, SANs DNS:localhost and IP:127.0.0.1. */
-  readonly withIpSan: { readonly key: string; readonly cert: string };
+  readonly withIpSan: Pem;
   /** Signed by the CA, SAN DNS:localhost only (like a kubelet certificate without IP SANs). */
-  readonly withoutIpSan: { readonly key: string; readonly cert: string };
+  readonly withoutIpSan: Pem;
   /** Self-signed, SANs DNS:localhost and IP:127.0.0.1. */
-  readonly selfSigned: { readonly key: string; readonly cert: string };
+  readonly selfSigned: Pem;
 }
 
 async function makeCertificates(): Promise<Certificates> {
-  const leafExtensions = (altNames: { type: 2 | 7; value?: string; ip?: string }[]) => [
-    { name: 'basicConstraints' as const, cA: false },
-    { name: 'keyUsage' as const, digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage' as const, serverAuth: true },
-    { name: 'subjectAltName' as const, altNames },
-  ];
-  const ca = await generate([{ name: 'commonName', value: 'kubestats-test-ca' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true },
-    ],
-  });
-  const signedBy = { key: ca.private, cert: ca.cert };
-  const withIp = await generate([{ name: 'commonName', value: 'node-1' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: signedBy,
-    extensions: leafExtensions([{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }]),
-  });
-  const withoutIp = await generate([{ name: 'commonName', value: 'node-1' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: signedBy,
-    extensions: leafExtensions([{ type: 2, value: 'localhost' }]),
-  });
-  const self = await generate([{ name: 'commonName', value: 'node-1' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: leafExtensions([{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }]),
-  });
+  const ca = await testCertificateAuthority('kubestats-test-ca');
   return {
     caCert: ca.cert,
-    withIpSan: { key: withIp.private, cert: withIp.cert },
-    withoutIpSan: { key: withoutIp.private, cert: withoutIp.cert },
-    selfSigned: { key: self.private, cert: self.cert },
+    withIpSan: await testCertificate({ commonName: 'node-1', usage: 'server', issuer: ca }),
+    withoutIpSan: await testCertificate({ commonName: 'node-1', usage: 'server', ipAddresses: [], issuer: ca }),
+    selfSigned: await testCertificate({ commonName: 'node-1', usage: 'server' }),
   };
 }
 
